@@ -1,0 +1,23 @@
+"""`lstm-inspector info MODEL [--json]`: format, Keras version, layers, shapes, gates, what runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..core.describe import describe_model, format_table
+from ..core.load import open_model
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("info", help="describe a Keras model file",
+                                   description="Describe a Keras model file without running anything in it.")
+    parser.add_argument("model", help="a Keras file: .h5, .hdf5, .keras or .weights.h5")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    info = describe_model(open_model(args.model))
+    print(json.dumps(info, indent=1) if args.json else format_table(info))
+    return 0

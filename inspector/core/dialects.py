@@ -1,0 +1,122 @@
+"""Translate one layer's config from any Keras dialect into Keras 2/3 class and key names.
+
+Keras 1 said output_dim, inner_activation, border_mode; Keras 3 wraps every object in
+{module, class_name, config, registered_name}; CuDNN layers and RNN(cell=...) become plain
+LSTM/GRU/SimpleRNN. After this module every layer config reads the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KERAS1_RENAMES: dict[str, str] = {
+    "inner_activation": "recurrent_activation",
+    "dropout_W": "dropout",
+    "dropout_U": "recurrent_dropout",
+    "bias": "use_bias",
+    "nb_filter": "filters",
+    "border_mode": "padding",
+    "input_dtype": "dtype",
+    "pool_length": "pool_size",
+    "stride": "strides",
+    "subsample_length": "strides",
+    "filter_length": "kernel_size",
+    "p": "rate",
+}
+KERAS1_CLASSES = {"Convolution1D": "Conv1D", "TimeDistributedDense": "TimeDistributed"}
+CELL_CLASSES = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}
+KERAS2_CLASSES = {"CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU", "Model": "Functional"}
+
+
+def unwrap(obj: Any) -> Any:
+    """Keras 3 serialized objects -> {class_name, config} as Keras 2 wrote them, recursively."""
+    if isinstance(obj, list):
+        return [unwrap(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if obj.get("class_name") == "DTypePolicy" and isinstance(obj.get("config"), dict):
+        return obj["config"].get("name", "float32")
+    if obj.get("class_name") == "__keras_tensor__":
+        return obj  # graph code reads these
+    return {k: unwrap(v) for k, v in obj.items() if k not in ("module", "registered_name", "shared_object_id")}
+
+
+def normalize_layer(class_name: str, config: dict[str, Any], keras_major: int) -> tuple[str, dict[str, Any]]:
+    """(canonical class name, config in Keras 2/3 keys); stored class kept by the caller."""
+    config = dict(config)
+    if keras_major == 1:
+        class_name, config = _from_keras1(class_name, config)
+    if class_name == "RNN":
+        class_name, config = _from_rnn_cell(config)
+    if class_name in ("CuDNNLSTM", "CuDNNGRU"):
+        config.setdefault("activation", "tanh")
+        config.setdefault("recurrent_activation", "sigmoid")
+        if class_name == "CuDNNGRU":
+            config["reset_after"] = True
+    class_name = KERAS2_CLASSES.get(class_name, class_name)
+    if class_name == "GRU":
+        config.setdefault("reset_after", False)  # Keras < 2.1.3 had no key and no reset_after
+    return class_name, config
+
+
+def _from_keras1(class_name: str, config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if class_name == "TimeDistributedDense":
+        inner = {k: v for k, v in config.items() if k not in ("batch_input_shape", "input_length")}
+        return "TimeDistributed", {
+            "name": config.get("name"),
+            "batch_input_shape": _keras1_input_shape("LSTM", config),
+            "layer": {"class_name": "Dense", "config": _keras1_keys("Dense", inner)},
+        }
+    class_name = KERAS1_CLASSES.get(class_name, class_name)
+    config = _keras1_keys(class_name, config)
+    shape = _keras1_input_shape(class_name, config)
+    if shape is not None:
+        config["batch_input_shape"] = shape
+    if class_name == "Bidirectional" and isinstance(config.get("layer"), dict):
+        inner = config["layer"]
+        name, inner_config = _from_keras1(inner["class_name"], dict(inner["config"]))
+        config["layer"] = {"class_name": name, "config": inner_config}
+    return class_name, config
+
+
+def _keras1_keys(class_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if key == "output_dim" and class_name != "Embedding":
+            key = "units"
+        out[KERAS1_RENAMES.get(key, key)] = value
+    if class_name == "Conv1D":
+        out["kernel_size"] = _as_tuple(out.get("kernel_size", 1))
+        out["strides"] = _as_tuple(out.get("strides", 1))
+    if class_name in ("MaxPooling1D", "AveragePooling1D"):
+        out["pool_size"] = _as_tuple(out.get("pool_size", 2))
+        stride = out.get("strides")
+        out["strides"] = out["pool_size"] if stride is None else _as_tuple(stride)
+    return out
+
+
+def _keras1_input_shape(class_name: str, config: dict[str, Any]) -> list[Any] | None:
+    """Keras 1 layers could say input_dim/input_length instead of batch_input_shape."""
+    if config.get("batch_input_shape"):
+        return list(config["batch_input_shape"])
+    if class_name == "Embedding" or config.get("input_dim") is None:
+        return None
+    if "input_length" in config:  # recurrent and time-distributed layers take sequences
+        return [None, config.get("input_length"), config["input_dim"]]
+    return [None, config["input_dim"]]
+
+
+def _from_rnn_cell(config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    cell = config.get("cell")
+    if not isinstance(cell, dict) or cell.get("class_name") not in CELL_CLASSES:
+        found = cell.get("class_name") if isinstance(cell, dict) else type(cell).__name__
+        return "RNN", {**config, "unsupported": f"RNN with cell {found} (only LSTMCell, GRUCell, SimpleRNNCell)"}
+    merged = {k: v for k, v in config.items() if k != "cell"}
+    merged.update({k: v for k, v in cell["config"].items() if k not in ("name", "trainable", "dtype")})
+    return CELL_CLASSES[cell["class_name"]], merged
+
+
+def _as_tuple(value: Any) -> tuple[int, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(int(v) for v in value)
+    return (int(value),)
