@@ -1,0 +1,1 @@
+"""Bundled demo models and sequences (installed as the package `inspector.resources`)."""
