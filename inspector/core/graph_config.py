@@ -59,6 +59,9 @@ def entry(layer: dict[str, Any], keras_major: int) -> LayerEntry:
     if not isinstance(name, str):
         raise CorruptFile(f"a {stored} layer in the model config has no name")
     config["name"] = name
+    built = layer.get("build_config") or {}
+    if "batch_input_shape" not in config and isinstance(built.get("input_shape"), list):
+        config["build_input_shape"] = built["input_shape"]  # Keras 3 Sequential built without an Input
     return LayerEntry(name=name, stored_class=stored, class_name=class_name, config=config)
 
 
@@ -77,7 +80,7 @@ def _sequential(body: Any, keras_major: int) -> Graph:
 
 def _implicit_input(first: LayerEntry) -> LayerEntry:
     """Keras 1/2 Sequential models kept the input shape on their first layer."""
-    shape = first.config.get("batch_input_shape") or first.config.get("batch_shape")
+    shape = first.config.get("batch_input_shape") or first.config.get("build_input_shape")
     if shape is None and first.class_name == "Bidirectional":
         inner = first.config.get("layer", {}).get("config", {})
         shape = inner.get("batch_input_shape")

@@ -43,9 +43,9 @@ def _layer_warnings(layer: Layer) -> list[str]:
     elif not layer.runnable and layer.reason and "custom" in layer.reason:
         found.append(f"layer {layer.name} ({layer.stored_class}) is a custom layer: listed with its weights, "
                      "its code is not in the file and cannot run")
-    for direction, cell in layer.directions().items():
-        if "hard_sigmoid_keras2" in (cell.config.get("activation"), cell.config.get("recurrent_activation")):
-            where = layer.name if direction == "forward" and cell is layer else f"{layer.name} ({direction})"
-            found.append(f"layer {where} uses hard_sigmoid as Keras 1/2 computed it, clip(0.2x + 0.5); "
-                         "Keras 3 would compute clip(x/6 + 0.5) and give different numbers")
+    activations = {cell.config.get(key) for cell in layer.directions().values()
+                   for key in ("activation", "recurrent_activation")}
+    if "hard_sigmoid_keras2" in activations:
+        found.append(f"layer {layer.name} uses hard_sigmoid as Keras 1/2 computed it, clip(0.2x + 0.5); "
+                     "Keras 3 would compute clip(x/6 + 0.5) and give different numbers")
     return found
