@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus import corpus_path
+from inspector.cli import main
 
 REQUIRED = {"file", "format", "keras_version", "backend", "inputs", "outputs", "warnings", "layers"}
 LAYER_KEYS = {"name", "class", "inbound", "output_shape", "params", "weights", "gates", "runnable", "reason"}
@@ -20,12 +20,11 @@ def lstm_inspector(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
-def test_info_json_describes_every_corpus_model(corpus_dir: Path) -> None:
+def test_info_json_describes_every_corpus_model(corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     manifest = json.loads((corpus_dir / "manifest.json").read_text())
     for entry in manifest:
-        result = lstm_inspector("info", str(corpus_dir / "models" / entry["file"]), "--json")
-        assert result.returncode == 0, (entry["file"], result.stderr)
-        info = json.loads(result.stdout)
+        assert main(["info", str(corpus_dir / "models" / entry["file"]), "--json"]) == 0, entry["file"]
+        info = json.loads(capsys.readouterr().out)
         assert REQUIRED <= set(info), entry["file"]
         assert info["layers"] and all(LAYER_KEYS <= set(layer) for layer in info["layers"])
         for layer in info["layers"]:
