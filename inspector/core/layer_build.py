@@ -63,6 +63,8 @@ def _bind_activations(config: dict[str, Any], keras_major: int) -> str:
 def _why_not_runnable(class_name: str, stored_class: str, config: dict[str, Any]) -> str:
     if stored_class in CODE_CLASSES or class_name in CODE_CLASSES:
         return CODE_CLASSES.get(stored_class) or CODE_CLASSES[class_name]
+    if class_name in ("Sequential", "Functional"):
+        return f"a {class_name} model nested inside the model cannot run yet; its weights are shown as stored"
     if config.get("unsupported"):
         return str(config["unsupported"])
     if class_name not in RUNNABLE_CLASSES:
