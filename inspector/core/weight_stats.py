@@ -1,0 +1,85 @@
+"""Display statistics of weight matrices: what the weights view's table, colour scales and histograms show.
+
+Pure numpy. Non-finite values (NaN, Inf) are left out of every statistic and counted separately,
+so a model with a few diverged weights still gets readable numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+SATURATION_THRESHOLD = 2.0
+SATURATION_HELP = (
+    f"share of weights with |w| > {SATURATION_THRESHOLD:g}: one such weight alone moves a sigmoid "
+    f"to {1 / (1 + np.exp(-SATURATION_THRESHOLD)):.2f} (or tanh to {np.tanh(SATURATION_THRESHOLD):.2f}) "
+    "for an input of 1, close to where the gate saturates"
+)
+
+
+@dataclass(frozen=True)
+class WeightStats:
+    """mean, std, min, max, L2 norm and the saturating share of one array (finite values only)."""
+
+    count: int
+    non_finite: int
+    mean: float
+    std: float
+    min: float
+    max: float
+    l2_norm: float
+    saturating: float  # share in 0..1 of |w| > SATURATION_THRESHOLD
+
+
+def weight_stats(values: np.ndarray, threshold: float = SATURATION_THRESHOLD) -> WeightStats:
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    finite = flat[np.isfinite(flat)]
+    non_finite = int(flat.size - finite.size)
+    if finite.size == 0:
+        nan = float("nan")
+        return WeightStats(0, non_finite, nan, nan, nan, nan, nan, nan)
+    return WeightStats(
+        count=int(finite.size),
+        non_finite=non_finite,
+        mean=float(finite.mean()),
+        std=float(finite.std()),
+        min=float(finite.min()),
+        max=float(finite.max()),
+        l2_norm=float(np.sqrt(np.sum(finite * finite))),
+        saturating=float(np.count_nonzero(np.abs(finite) > threshold) / finite.size),
+    )
+
+
+def max_abs(arrays: Iterable[np.ndarray]) -> float:
+    """The largest finite |w| over all arrays; 1.0 when there is none (all NaN, empty or all zero)."""
+    best = 0.0
+    for array in arrays:
+        values = np.abs(np.asarray(array, dtype=np.float64))
+        values = values[np.isfinite(values)]
+        if values.size:
+            best = max(best, float(values.max()))
+    return best if best > 0 else 1.0
+
+
+def symmetric_levels(arrays: Iterable[np.ndarray]) -> tuple[float, float]:
+    """Colour levels centred at 0 that hold every finite value: (-m, m)."""
+    limit = max_abs(arrays)
+    return -limit, limit
+
+
+def histogram(values: np.ndarray, bins: int = 60, limit: float | None = None,
+              percent: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(edges, counts) of the finite values over [-limit, limit] (limit defaults to max |w|).
+
+    With percent=True the counts are percentages of the finite values, so matrices of very
+    different sizes (W of 1951 x 128 and b of 128) can share one plot.
+    """
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    finite = flat[np.isfinite(flat)]
+    limit = max_abs([finite]) if limit is None else limit
+    counts, edges = np.histogram(finite, bins=bins, range=(-limit, limit))
+    if percent:
+        return edges, counts * (100.0 / max(finite.size, 1))
+    return edges, counts.astype(np.float64)

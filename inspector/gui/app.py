@@ -1,0 +1,44 @@
+"""Start the window: `run_app(model_path)` is what `lstm-inspector [MODEL]` calls after parsing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..demo import DEMOS
+
+DEFAULT_DEMO = DEMOS[0]  # sine_lstm
+
+
+def run_app(model_path: str | None = None) -> int:
+    """Open the window on `model_path` (the demo model and its sequence when None); the exit status."""
+    from PyQt6.QtWidgets import QApplication
+
+    from .excepthook import ExceptionDialogHook
+    from .icon import app_icon
+    from .recent import APPLICATION, ORGANISATION
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("lstm-inspector")
+    app.setWindowIcon(app_icon())
+    window = create_window(model_path)
+    hook = ExceptionDialogHook(lambda: window).install()
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        hook.uninstall()
+
+
+def create_window(model_path: str | Path | None = None):
+    """A MainWindow that has started opening `model_path` (or the default demo) in its worker."""
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    if model_path:
+        window.open_file(model_path)
+    else:
+        window.open_demo(DEFAULT_DEMO)
+    return window

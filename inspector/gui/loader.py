@@ -1,0 +1,151 @@
+"""Opening a model: the one place the window asks for a file to be read.
+
+`load_document` does the work (no Qt; core does all the reading); `ModelOpener` runs it in a
+worker thread and hands the result to the state, or a one-line reason to whoever shows errors.
+A later version moves the parsing into a child process: only this module changes.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+
+from ..core.describe import describe_model
+from ..core.errors import InspectorError
+from ..core.model import Model
+from ..core.sequences import read_inputs
+from ..demo import demo_model, demo_sequence
+
+MODEL_SUFFIXES = (".h5", ".hdf5", ".keras")
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """An opened model with what the views need besides it."""
+
+    model: Model
+    path: Path
+    seconds: float
+    output_shapes: dict[str, Any] = field(default_factory=dict)  # layer name -> shape list, or None
+    demo: str | None = None
+    sequence: np.ndarray | None = None  # the demo sequence, time steps x features
+    notes: tuple[str, ...] = ()  # things that went wrong without stopping the open
+
+    @property
+    def title(self) -> str:
+        return f"{self.path.name} (demo)" if self.demo else self.path.name
+
+
+def load_document(path: str | Path, demo: str | None = None) -> Document:
+    """Read a model file into a Document; raises InspectorError with a one-line reason."""
+    from ..core.load import open_model  # imported here, in the worker: h5py loads while the window draws
+
+    start = time.perf_counter()
+    path = Path(path)
+    if not path.is_file():
+        raise InspectorError(f"{path}: no such file")
+    model = open_model(path)
+    shapes, notes = _output_shapes(model)
+    sequence = read_inputs(demo_sequence(demo), model)[0][0] if demo else None  # time steps x features
+    return Document(model, path, time.perf_counter() - start, shapes, demo, sequence, notes)
+
+
+def load_demo(name: str) -> Document:
+    return load_document(demo_model(name), demo=name)
+
+
+def _output_shapes(model: Model) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Output shapes from the engine; a failure there never stops the file from opening."""
+    try:
+        layers = describe_model(model)["layers"]
+    except Exception as exc:  # the engine is not the reader: show "?" and say why
+        traceback.print_exc(file=sys.stderr)
+        return {}, (f"output shapes unavailable: {type(exc).__name__}: {exc}",)
+    return {layer["name"]: layer["output_shape"] for layer in layers}, ()
+
+
+def reason_text(exc: BaseException) -> str:
+    """The one line a user sees for a failed open."""
+    if isinstance(exc, InspectorError):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+class _Signals(QObject):
+    done = pyqtSignal(int, object)  # request id, Document
+    failed = pyqtSignal(int, str, str)  # request id, path, reason
+
+
+class _LoadTask(QRunnable):
+    def __init__(self, request: int, path: str, demo: str | None, signals: _Signals) -> None:
+        super().__init__()
+        self.request, self.path, self.demo, self.signals = request, path, demo, signals
+
+    def run(self) -> None:
+        try:
+            document = load_document(self.path, self.demo)
+        except Exception as exc:  # every failure becomes a message; the window stays as it was
+            if not isinstance(exc, InspectorError):
+                traceback.print_exc(file=sys.stderr)
+            self.signals.failed.emit(self.request, self.path, reason_text(exc))
+        else:
+            self.signals.done.emit(self.request, document)
+
+
+class ModelOpener(QObject):
+    """Opens files in a worker thread; only the newest request's result is delivered."""
+
+    opened = pyqtSignal(object)  # Document
+    failed = pyqtSignal(str, str)  # path, one-line reason
+    busy_changed = pyqtSignal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._on_done)
+        self._signals.failed.connect(self._on_failed)
+        self._request = 0
+        self._pending = False
+
+    @property
+    def pending(self) -> bool:
+        """True from a request until its result (or failure) has been delivered."""
+        return self._pending
+
+    def open_file(self, path: str | Path) -> None:
+        self._start(str(path), None)
+
+    def open_demo(self, name: str) -> None:
+        self._start(str(demo_model(name)), name)
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    def _start(self, path: str, demo: str | None) -> None:
+        self._request += 1
+        self._pending = True
+        self.busy_changed.emit(True)
+        self._pool.start(_LoadTask(self._request, path, demo, self._signals))
+
+    def _on_done(self, request: int, document: Document) -> None:
+        if request == self._request:
+            self._pending = False
+            try:
+                self.opened.emit(document)
+            finally:
+                self.busy_changed.emit(False)
+
+    def _on_failed(self, request: int, path: str, reason: str) -> None:
+        if request == self._request:
+            self._pending = False
+            self.busy_changed.emit(False)  # before the (modal) error dialog
+            self.failed.emit(path, reason)

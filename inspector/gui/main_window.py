@@ -1,0 +1,184 @@
+"""The main window: menus, the Model dock, the view tabs, drag and drop, the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QSettings, Qt
+from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QTabWidget, QWidget
+
+from ..demo import DEMOS
+from .about import show_about
+from .blocks import weight_layers
+from .export import export_layer_plots
+from .icon import app_icon
+from .loader import MODEL_SUFFIXES, Document, ModelOpener
+from .model_panel import ModelPanel
+from .recent import RecentFiles, app_settings
+from .state import InspectorState
+from .weights_view import WeightsView
+
+APP_NAME = "LSTM Inspector"
+FILE_FILTER = "Keras models (*.h5 *.hdf5 *.keras);;All files (*)"
+
+
+def dropped_model_paths(urls: list) -> list[str]:
+    """Local files with a model suffix among dropped URLs."""
+    paths = [url.toLocalFile() for url in urls if url.isLocalFile()]
+    return [path for path in paths if path.lower().endswith(MODEL_SUFFIXES)]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else app_settings()
+        self.state = InspectorState(self)
+        self.opener = ModelOpener(self)
+        self.recent = RecentFiles(self.settings)
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1500, 940)
+        self._build_views()
+        self._build_menus()
+        self._build_status_bar()
+        self.opener.opened.connect(self._on_opened)
+        self.opener.failed.connect(self._on_failed)
+        self.opener.busy_changed.connect(self._on_busy)
+        self.state.document_changed.connect(self._on_document)
+
+    # ----- building ---------------------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.tabs = QTabWidget()  # later views add "Time steps" and "Predictions" tabs here
+        self.tabs.setDocumentMode(True)
+        self.weights_view = WeightsView(self.state)
+        self.tabs.addTab(self.weights_view, "Weights")
+        self.setCentralWidget(self.tabs)
+        self.model_panel = ModelPanel(self.state)
+        self.model_dock = self.add_dock("Model", self.model_panel)
+
+    def add_dock(self, title: str, widget: QWidget) -> QDockWidget:
+        """A movable, closable dock on the left (Model now; Sequence in a later version)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [460], Qt.Orientation.Horizontal)
+        if hasattr(self, "view_menu"):
+            self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Open...", self.ask_open, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        demo_menu = file_menu.addMenu("Open &Demo")
+        for name in DEMOS:
+            self._action(demo_menu, name, lambda _=False, n=name: self.open_demo(n))
+        file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export Weight Plots...", self.ask_export, "Ctrl+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu.addAction(self.model_dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About LSTM Inspector", lambda: show_about(self, self.state.document))
+        self._fill_recent_menu()
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_status_bar(self) -> None:
+        self.busy_bar = QProgressBar(maximumWidth=160, maximum=0)  # maximum 0: a busy animation
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for path in paths:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_file(p))
+        if not paths:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+            return
+        self.recent_menu.addSeparator()
+        self._action(self.recent_menu, "Clear list", self.recent.clear)
+
+    # ----- opening ----------------------------------------------------------------------------
+    def open_file(self, path: str | Path) -> None:
+        self.statusBar().showMessage(f"opening {Path(path).name} ...")
+        self.opener.open_file(path)
+
+    def open_demo(self, name: str) -> None:
+        self.statusBar().showMessage(f"opening the demo {name} ...")
+        self.opener.open_demo(name)
+
+    def ask_open(self) -> None:
+        start = str(self.state.document.path.parent) if self.state.document else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open a Keras model", start, FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def _on_opened(self, document: Document) -> None:
+        self.state.set_document(document)
+        if document.demo is None:
+            self.recent.add(document.path)
+        self.statusBar().showMessage(f"opened {document.title} in {document.seconds:.2f} s")
+
+    def _on_failed(self, path: str, reason: str) -> None:
+        self.statusBar().showMessage(f"could not open {Path(path).name}", 10000)
+        QMessageBox.warning(self, "Cannot open file", f"{Path(path).name} cannot be opened:\n\n{reason}")
+
+    def _on_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+
+    def _on_document(self, document: Document) -> None:
+        self.setWindowTitle(f"{APP_NAME} - {document.title}")
+        self.export_action.setEnabled(bool(weight_layers(document.model)))
+
+    # ----- exporting ----------------------------------------------------------------------------
+    def ask_export(self) -> None:
+        if self.state.document is None or not self.state.layer_name:
+            QMessageBox.information(self, "Export Weight Plots", "Open a model with weights first.")
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export the weight plots of this layer to", str(Path.home()))
+        if folder:
+            self.export_weight_plots(folder)
+
+    def export_weight_plots(self, folder: str | Path) -> list[Path]:
+        """Every plot of the selected layer (and direction) as PNG into `folder`."""
+        document, state = self.state.document, self.state
+        if document is None:
+            return []
+        written = export_layer_plots(document.model, state.layer_name, state.direction, folder, state.scale_mode)
+        which = f"{state.layer_name} ({state.direction})" if state.direction else state.layer_name
+        self.statusBar().showMessage(f"wrote {len(written)} files of layer {which} to {folder}", 10000)
+        return written
+
+    # ----- drag and drop ------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if dropped_model_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 (Qt override)
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        paths = dropped_model_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.open_file(paths[0])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.opener.wait(5000)
+        super().closeEvent(event)

@@ -1,0 +1,39 @@
+"""Write the application icon to packaging/icons/ (SVG and PNG) from the drawing the window uses.
+
+    .venv/bin/python packaging/make_icon.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> None:
+    from PyQt6.QtCore import QRect, QSize
+    from PyQt6.QtGui import QGuiApplication
+    from PyQt6.QtSvg import QSvgGenerator
+
+    from inspector.gui.icon import icon_image, paint_icon
+
+    app = QGuiApplication(sys.argv[:1])  # noqa: F841 (painting needs an application)
+    out = HERE / "icons"
+    out.mkdir(exist_ok=True)
+    for size in (64, 256):
+        icon_image(size).save(str(out / f"lstm-inspector-{size}.png"))
+    svg = QSvgGenerator()
+    svg.setFileName(str(out / "lstm-inspector.svg"))
+    svg.setSize(QSize(256, 256))
+    svg.setViewBox(QRect(0, 0, 256, 256))
+    svg.setTitle("LSTM Inspector")
+    paint_icon(svg, 256)
+    print("wrote", ", ".join(sorted(p.name for p in out.iterdir())))
+
+
+if __name__ == "__main__":
+    main()
