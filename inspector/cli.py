@@ -6,11 +6,11 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from .core.errors import InspectorError
 
-COMMANDS = ("info",)
+COMMANDS = ("info", "predict", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,10 +56,10 @@ def _run(command, args: argparse.Namespace) -> int:
 def _open_window(parser: argparse.ArgumentParser, args_list: list[str]) -> int:
     window = argparse.ArgumentParser(prog="lstm-inspector", parents=[], add_help=False)
     window.add_argument("model", nargs="?")
-    window.parse_args(args_list)
-    print("lstm-inspector: the desktop window is not part of this version yet; "
-          "use `lstm-inspector info MODEL` (see --help)", file=sys.stderr)
-    return 2
+    args = window.parse_args(args_list)
+    from .gui.app import run_app  # Qt is imported only now, after parsing
+
+    return run_app(args.model)
 
 
 if __name__ == "__main__":

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/setup.sh
-exec .venv/bin/lstm-inspector info resources/demo/sine_lstm.keras "$@"
+exec .venv/bin/lstm-inspector "$@"

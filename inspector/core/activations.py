@@ -6,7 +6,8 @@ canonical model never says plain "hard_sigmoid": the reader binds it to one of t
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

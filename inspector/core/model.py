@@ -16,9 +16,10 @@ Canonical layouts (whatever the file stored):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,7 @@ class Layer:
     config: Mapping[str, Any] = field(default_factory=frozen_mapping)
     weights: Mapping[str, np.ndarray] = field(default_factory=frozen_mapping)
     weight_names: Mapping[str, str] = field(default_factory=frozen_mapping)
-    children: Mapping[str, "Layer"] = field(default_factory=frozen_mapping)
+    children: Mapping[str, Layer] = field(default_factory=frozen_mapping)
     calls: tuple[Call, ...] = ()
     stored_class: str = ""
     stored: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (name, shape) as the file holds them
@@ -80,7 +81,7 @@ class Layer:
     def is_recurrent(self) -> bool:
         return self.class_name in RECURRENT_CLASSES
 
-    def directions(self) -> dict[str, "Layer"]:
+    def directions(self) -> dict[str, Layer]:
         """The recurrent layers to show for this layer: itself, or its wrapped ones."""
         if self.is_recurrent:
             return {"forward": self}
