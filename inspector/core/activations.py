@@ -57,7 +57,18 @@ def _hard_sigmoid_keras2(x: Array) -> Array:
 
 
 def _hard_sigmoid_keras3(x: Array) -> Array:
-    return np.clip(x / x.dtype.type(6.0) + x.dtype.type(0.5), 0, 1)
+    # relu6(x + 3) / 6, in the order Keras 3 computes it (keras/src/backend/*/nn.py)
+    return np.clip(x + x.dtype.type(3.0), 0, 6) / x.dtype.type(6.0)
+
+
+def _sparse_plus(x: Array) -> Array:
+    return np.where(x <= -1, 0, np.where(x < 1, (x + 1) ** 2 / 4, x)).astype(x.dtype, copy=False)
+
+
+def _shrink(x: Array, soft: bool, threshold: float = 0.5) -> Array:
+    keep = np.abs(x) > threshold
+    shifted = x - np.sign(x) * x.dtype.type(threshold) if soft else x
+    return np.where(keep, shifted, 0).astype(x.dtype, copy=False)
 
 
 ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
@@ -77,10 +88,19 @@ ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
     "exponential": np.exp,
     "swish": lambda x: x * _sigmoid(x),
     "silu": lambda x: x * _sigmoid(x),
-    "hard_silu": lambda x: x * np.clip(x / x.dtype.type(6.0) + x.dtype.type(0.5), 0, 1),
+    "hard_silu": lambda x: x * _hard_sigmoid_keras3(x),
     "mish": lambda x: x * np.tanh(_softplus(x)),
     "gelu": _gelu,
     "leaky_relu": lambda x: np.where(x >= 0, x, x * x.dtype.type(0.2)),
+    # Keras 3 only
+    "celu": lambda x: np.maximum(x, 0) + np.expm1(np.minimum(x, 0)),
+    "log_sigmoid": lambda x: -_softplus(-x),
+    "sparse_plus": _sparse_plus,
+    "squareplus": lambda x: (x + np.sqrt(x * x + x.dtype.type(4.0))) / x.dtype.type(2.0),
+    "tanh_shrink": lambda x: x - np.tanh(x),
+    "hard_tanh": lambda x: np.clip(x, -1, 1),
+    "soft_shrink": lambda x: _shrink(x, soft=True),
+    "hard_shrink": lambda x: _shrink(x, soft=False),
 }
 
 ALIASES = {"hard_swish": "hard_silu", None: "linear", "": "linear"}

@@ -16,6 +16,8 @@ from .errors import CorruptFile, UnsupportedModel
 from .model import Call, TensorRef
 
 SEQUENTIAL = ("Sequential",)
+# call arguments that change what a layer computes; Keras 3 stores them per inbound node
+CALL_OPTIONS = ("use_causal_mask", "return_attention_scores")
 FUNCTIONAL = ("Model", "Functional")
 
 
@@ -95,7 +97,9 @@ def _functional(model_class: str, body: Any, keras_major: int) -> Graph:
     entries = []
     for layer in body["layers"]:
         item = entry(layer, keras_major)
-        item.calls = [_call(node) for node in layer.get("inbound_nodes") or []]
+        nodes = layer.get("inbound_nodes") or []
+        item.calls = [_call(node) for node in nodes]
+        item.config.update(_call_options(nodes))
         entries.append(item)
     inputs = _refs(body.get("input_layers"))
     outputs = _refs(body.get("output_layers"))
@@ -133,6 +137,18 @@ def _call(node: Any) -> Call:
         kwargs = item[3] if len(item) > 3 and isinstance(item[3], dict) else {}
         refs += [r for r in _legacy_tensors(kwargs.get("initial_state")) if r not in refs]
     return Call(tuple(refs))
+
+
+def _call_options(nodes: list[Any]) -> dict[str, Any]:
+    """Plain call options (not tensors) of the first call, e.g. Attention(use_causal_mask=True)."""
+    first = nodes[0] if nodes else None
+    if isinstance(first, list) and first and isinstance(first[0], list) and len(first[0]) > 3:
+        kwargs = first[0][3]  # Keras 2: [[layer, node, tensor, kwargs], ...]
+    else:
+        kwargs = first.get("kwargs") if isinstance(first, dict) else None
+    if not isinstance(kwargs, dict):
+        return {}
+    return {k: kwargs[k] for k in CALL_OPTIONS if isinstance(kwargs.get(k), bool)}
 
 
 def _keras3_tensors(value: Any) -> list[TensorRef]:

@@ -23,6 +23,7 @@ RUNNABLE_CLASSES = frozenset({
     "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
     "Flatten", "Reshape", "Permute", "RepeatVector", "Concatenate", "Add", "Subtract", "Multiply",
     "Average", "Maximum", "Minimum", "Dot", "Attention", "AdditiveAttention",
+    "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "ThresholdedReLU",
 })
 CODE_CLASSES = {
     "Lambda": "a Lambda layer holds Python code; LSTM Inspector never runs code from a file",

@@ -83,6 +83,9 @@ def attention_recipes() -> list[Recipe]:
         Recipe("lstm_self_attention", lstm_self_attention(), (floats(*SHAPE),),
                ("attention", "score_dot", "lstm", "globalaveragepooling1d", "dense",
                 UNLOADABLE), note=ATTENTION_NOTE),
+        Recipe("lstm_causal_self_attention", lstm_self_attention(causal=True), (floats(*SHAPE),),
+               ("attention", "score_dot", "use_causal_mask", "lstm", "globalaveragepooling1d", "dense",
+                UNLOADABLE), note=ATTENTION_NOTE),
     ]
     return out
 
@@ -102,12 +105,12 @@ def attention_with_key() -> Builder:
     return build
 
 
-def lstm_self_attention() -> Builder:
+def lstm_self_attention(causal: bool = False) -> Builder:
     def build(keras: Any) -> Any:
         L = keras.layers
         inp = keras.Input(shape=SHAPE)
         h = L.LSTM(4, return_sequences=True)(inp)
-        att = L.Attention()([h, h])
+        att = L.Attention()([h, h], use_causal_mask=True) if causal else L.Attention()([h, h])
         return keras.Model(inp, L.Dense(2)(L.GlobalAveragePooling1D()(att)))
 
     return build

@@ -46,9 +46,10 @@ def _hard_sigmoid(slope: float) -> Into:
 
 
 def _hard_sigmoid_keras3(x: Array, out: Array) -> None:
-    np.divide(x, out.dtype.type(6.0), out=out)
-    out += out.dtype.type(0.5)
-    np.clip(out, 0, 1, out=out)
+    # relu6(x + 3) / 6 in Keras 3's own order of operations
+    np.add(x, out.dtype.type(3.0), out=out)
+    np.clip(out, 0, 6, out=out)
+    out /= out.dtype.type(6.0)
 
 
 FAST: dict[str, Into] = {

@@ -28,14 +28,8 @@ ATOL = 1e-5
 # What the canonical model cannot express yet (reader issue, see the engine report).
 KNOWN_UNSUPPORTED = {
     "lstm_stacked_cells": "RNN(StackedRNNCells) is not in the canonical model",
-    "activation_layers": "LeakyReLU / ReLU / ELU / Softmax layers are marked not runnable by the reader",
     "td_sequential_stack": "a Sequential inside TimeDistributed is not inlined by the reader",
     "nested_sequential": "a nested Sequential model is not inlined by the reader",
-    **{
-        f"act_{name}": "Keras 3 activation missing from inspector.core.activations"
-        for name in ("celu", "log_sigmoid", "sparse_plus", "squareplus", "tanh_shrink",
-                     "hard_tanh", "soft_shrink", "hard_shrink")
-    },
 }
 
 
@@ -144,23 +138,3 @@ def check_bidirectional(layer: Layer, records, outputs) -> None:
 def _keras_order(layer: Layer, sequence: np.ndarray) -> np.ndarray:
     """Bidirectional returns the backward sequence in input order; back to the layer's own order."""
     return np.flip(sequence, axis=1) if layer.config.get("go_backwards") else sequence
-
-
-ACTIVATION_LAYERS = {"LeakyReLU", "ReLU", "ELU", "PReLU", "Softmax", "ThresholdedReLU"}
-
-
-@pytest.mark.parametrize("runtime", ["keras3", "tf_keras"])
-def test_activation_layers_once_the_reader_marks_them_runnable(runtime, zoo_by_key) -> None:
-    """The engine side of the `activation_layers` recipe, while the reader still refuses it."""
-    from dataclasses import replace
-
-    entry = zoo_by_key.get(("activation_layers", runtime))
-    if entry is None:
-        pytest.skip(f"{runtime} did not build activation_layers")
-    model = open_model(entry["files"]["h5"])
-    layers = tuple(replace(layer, runnable=True, reason="") if layer.class_name in ACTIVATION_LAYERS else layer
-                   for layer in model.layers)
-    result = run(replace(model, layers=layers), load_arrays(entry["files"]["input"]))
-    (expected,) = load_arrays(entry["files"]["expected"])
-    np.testing.assert_allclose(result.outputs[0], expected, atol=ATOL, rtol=0)
-    check_layer_outputs(result.layer_outputs, entry["files"]["layers"])
