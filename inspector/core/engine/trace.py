@@ -26,14 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GATES = {
-    "LSTM": ("i", "f", "c~", "o"),
-    "GRU": ("z", "r", "h~"),
-    "SimpleRNN": ("h~",),
-    "ConvLSTM1D": ("i", "f", "c~", "o"),
-    "ConvLSTM2D": ("i", "f", "c~", "o"),
-    "ConvLSTM3D": ("i", "f", "c~", "o"),
-}
+from ..gates import GATES as WEIGHT_GATES
+
+CANDIDATES = ("c", "h")  # the candidate blocks are traced as c~ and h~, as the GUI labels them
+GATES = {cls: tuple(g + "~" if g in CANDIDATES else g for g in gates) for cls, gates in WEIGHT_GATES.items()}
 
 
 @dataclass(frozen=True, eq=False)
