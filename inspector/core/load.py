@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from . import keras3_store
 from .graph_config import Graph, LayerEntry, read_graph
@@ -30,8 +31,6 @@ def open_model(path: str | os.PathLike[str]) -> Model:
 
 
 def _with_warnings(model: Model) -> Model:
-    from dataclasses import replace
-
     return replace(model, warnings=tuple(model_warnings(model)))
 
 
@@ -60,8 +59,10 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 
 def _looks_like_keras1(raw: RawFile) -> bool:
+    """Keras 1 wrote Sequential configs as a bare list and said output_dim where Keras 2 says units."""
     body = (raw.config or {}).get("config")
-    return isinstance(body, list) or '"output_dim"' in str(raw.config) and '"units"' not in str(raw.config)
+    text = str(raw.config)
+    return isinstance(body, list) or ("'output_dim'" in text and "'units'" not in text)
 
 
 def _with_weights(graph: Graph, raw: RawFile) -> list[tuple[LayerEntry, list[StoredWeight]]]:
