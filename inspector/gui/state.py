@@ -1,11 +1,15 @@
-"""The one source of truth of the window: the open model and what is selected in it.
+"""The one source of truth of the window: the open model, the sequences fed to it, what the
+engine and Keras computed for them, and what is selected (layer, direction, sequence, time step, units).
 
-Views read from here and subscribe to the signals; they never talk to each other. Later views
-(sequence, time steps, predictions) add their fields and signals here.
+Views read from here and subscribe to the signals; they never talk to each other. Workers (open,
+trace, reference) put their results here with the setters; only the setters emit.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from ..core.model import Layer
@@ -13,12 +17,20 @@ from .blocks import directions_of, weight_layers
 from .loader import Document
 
 SCALE_MODES = ("shared", "per gate")
+VALUE_MODES = ("activation", "pre-activation")  # what the time view shows for the gates
 
 
 class InspectorState(QObject):
     document_changed = pyqtSignal(object)  # Document
     selection_changed = pyqtSignal(str, str)  # layer name ("" = none), direction ("" = not recurrent)
     scale_mode_changed = pyqtSignal(str)  # one of SCALE_MODES
+    inputs_changed = pyqtSignal()  # new model inputs (the batch of sequences); a trace will follow
+    sequence_changed = pyqtSignal(int)  # the selected sequence (row of the batch)
+    result_changed = pyqtSignal()  # a new engine result (or a reason why there is none)
+    time_step_changed = pyqtSignal(int)
+    units_changed = pyqtSignal(list)  # units picked for the line plots
+    value_mode_changed = pyqtSignal(str)  # one of VALUE_MODES
+    reference_changed = pyqtSignal()  # a new Keras reference result (or None: outdated / not yet)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +38,14 @@ class InspectorState(QObject):
         self.layer_name = ""
         self.direction = ""
         self.scale_mode = SCALE_MODES[0]
+        self.inputs: list[np.ndarray] | None = None  # validated model inputs, batch first, model input order
+        self.sequence = 0  # selected row of the batch
+        self.result: Any = None  # inspector.core.engine.Result for `inputs`, with a trace
+        self.result_reason = ""  # why there is no result ("" while computing or when there is one)
+        self.time_step = 0
+        self.units: list[int] = []
+        self.value_mode = VALUE_MODES[0]
+        self.reference: Any = None  # inspector.reference.ReferenceResult for `inputs`
 
     @property
     def layer(self) -> Layer | None:
@@ -33,10 +53,23 @@ class InspectorState(QObject):
             return None
         return self.document.model.layer(self.layer_name)
 
+    @property
+    def time_steps(self) -> int:
+        """Time steps of the current inputs (0 when there are none)."""
+        if not self.inputs or self.inputs[0].ndim < 2:
+            return 0
+        return int(self.inputs[0].shape[1])
+
     def set_document(self, document: Document) -> None:
-        """A newly opened model: select its first recurrent layer (or first layer with weights)."""
+        """A newly opened model: select its first recurrent layer (or first layer with weights).
+
+        Inputs, result and reference of the previous model are dropped before anyone hears of the
+        new document, so no view ever pairs a model with another model's numbers.
+        """
         self.document = document
         self.layer_name, self.direction = "", ""
+        self.inputs, self.sequence, self.time_step, self.units = None, 0, 0, []
+        self.result, self.result_reason, self.reference = None, "", None
         self.document_changed.emit(document)
         self.select_layer(_default_layer(document))
 
@@ -61,6 +94,49 @@ class InspectorState(QObject):
         if mode != self.scale_mode:
             self.scale_mode = mode
             self.scale_mode_changed.emit(mode)
+
+
+    def set_inputs(self, inputs: list[np.ndarray]) -> None:
+        """New validated inputs: the old result and reference no longer apply."""
+        self.inputs = inputs
+        self.result, self.result_reason, self.reference = None, "", None
+        batch = int(inputs[0].shape[0]) if inputs else 0
+        self.sequence = min(self.sequence, max(batch - 1, 0))
+        self.inputs_changed.emit()
+        self.reference_changed.emit()
+        self.set_time_step(self.time_step)  # clamp to the new length
+
+    def select_sequence(self, index: int) -> None:
+        if index != self.sequence:
+            self.sequence = index
+            self.sequence_changed.emit(index)
+
+    def set_result(self, result: Any, reason: str = "") -> None:
+        """The engine's result for the current inputs, or None and a one-line reason."""
+        self.result, self.result_reason = result, reason
+        self.result_changed.emit()
+
+    def set_time_step(self, t: int) -> None:
+        t = max(0, min(int(t), self.time_steps - 1))
+        if t != self.time_step:
+            self.time_step = t
+            self.time_step_changed.emit(t)
+
+    def set_units(self, units: list[int]) -> None:
+        if units != self.units:
+            self.units = list(units)
+            self.units_changed.emit(self.units)
+
+    def set_value_mode(self, mode: str) -> None:
+        if mode not in VALUE_MODES:
+            raise ValueError(f"value mode {mode!r} is not one of {VALUE_MODES}")
+        if mode != self.value_mode:
+            self.value_mode = mode
+            self.value_mode_changed.emit(mode)
+
+    def set_reference(self, reference: Any) -> None:
+        self.reference = reference
+        self.reference_changed.emit()
 
 
 def _default_layer(document: Document) -> str:
