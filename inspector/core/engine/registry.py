@@ -25,6 +25,7 @@ Outputs = tuple[list[Array], list[Mask]]
 LayerFn = Callable[[Layer, list[Array], list[Mask], Context], Outputs]
 
 LAYERS: dict[str, LayerFn] = {}
+_loaded = False  # not `if not LAYERS`: importing one layers_* module first would leave the rest unloaded
 _MODULES = (
     "layers_core",
     "layers_activation",
@@ -57,9 +58,11 @@ def register(*class_names: str, mask: str = "pass") -> Callable:
 
 
 def _load() -> None:
-    if not LAYERS:
+    global _loaded
+    if not _loaded:
         for module in _MODULES:
             importlib.import_module(f"{__package__}.{module}")
+        _loaded = True
 
 
 def supported_classes() -> set[str]:
