@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..core.describe import describe_model, format_table
-from ..core.load import open_model
+from ..core.isolated_open import open_model_isolated
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,6 +18,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    info = describe_model(open_model(args.model))
+    info = describe_model(open_model_isolated(args.model))
     print(json.dumps(info, indent=1) if args.json else format_table(info))
     return 0

@@ -15,7 +15,7 @@ import numpy as np
 from ..core.engine import check_runnable
 from ..core.engine import run as run_engine
 from ..core.errors import InspectorError
-from ..core.load import open_model
+from ..core.isolated_open import open_model_isolated
 from ..core.sequences import read_inputs
 
 
@@ -41,7 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    model = open_model(args.model)
+    model = open_model_isolated(args.model)
     check_runnable(model)
     inputs = read_inputs(args.input, model)
     dtype = np.float64 if args.float64 else np.float32

@@ -18,7 +18,7 @@ from ..core.compare import Comparison, compare_model, json_number
 from ..core.diagnosis import Finding, diagnose
 from ..core.engine import check_runnable
 from ..core.engine import run as run_engine
-from ..core.load import open_model
+from ..core.isolated_open import open_model_isolated as open_model  # read in a child process
 from ..core.model import Model
 from ..core.sequences import read_inputs
 from ..reference import DEFAULT_TIMEOUT, ReferenceJob, ReferenceResult, plan_reference, seeded_inputs

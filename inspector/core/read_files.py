@@ -51,6 +51,8 @@ class RawFile:
 
 def sniff(path: str) -> str:
     """'hdf5' or 'zip' from the first bytes; the extension may lie."""
+    if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
+        raise CorruptFile(f"{os.path.basename(path)} is not a regular file (a pipe or device would never end)")
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
@@ -71,7 +73,8 @@ def read_file(path: str) -> RawFile:
     container = sniff(path)
     if container == "zip":
         return _read_zip(path)
-    with hdf5.open_hdf5(path, os.path.basename(path)) as handle:
+    name = os.path.basename(path)
+    with hdf5.reading(name), hdf5.open_hdf5(path, name) as handle:
         return _read_hdf5(handle, path, os.path.getsize(path))
 
 
@@ -151,7 +154,8 @@ def _read_zip(path: str) -> RawFile:
         raise CorruptFile("config.json in the .keras file is not a model config")
     raw = RawFile(path=path, container="zip", config=config)
     raw.keras_version = metadata.get("keras_version") if isinstance(metadata, dict) else None
-    with hdf5.open_hdf5(weights_bytes, "model.weights.h5 inside the .keras file") as handle:
+    what = "model.weights.h5 inside the .keras file"
+    with hdf5.reading(what), hdf5.open_hdf5(weights_bytes, what) as handle:
         raw.keras3_vars, raw.keras3_names = keras3_vars(handle, len(weights_bytes))
     return raw
 
@@ -160,7 +164,8 @@ def _check_members(members: dict[str, zipfile.ZipInfo]) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
         raise UnsafeFile(f"the .keras file has {len(members)} members; refused")
     for name in members:
-        if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:  # absolute, parent, C: drive
             raise UnsafeFile(f"the .keras file has a member with an unsafe path {name!r}; refused")
     if "config.json" not in members:
         raise CorruptFile("the .keras file has no config.json")

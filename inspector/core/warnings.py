@@ -14,25 +14,35 @@ def model_warnings(model: Model) -> list[str]:
                      "activations are assumed to be the defaults of the Keras that wrote the file")
     found += _non_finite(model)
     for layer in model.layers:
-        found += _layer_warnings(layer)
+        found += _layer_warnings(layer) + _stored_types(layer)
     return found
 
 
+def non_finite_count(layer: Layer) -> int:
+    """How many weight values of the layer (and its children) are NaN or Inf."""
+    return sum(int(np.count_nonzero(~np.isfinite(a))) for _, _, a in layer.all_weights() if a.dtype.kind == "f")
+
+
 def _non_finite(model: Model) -> list[str]:
-    arrays = [(layer.name, a) for layer in model.layers for _, _, a in layer.all_weights() if a.dtype.kind == "f"]
-    total = sum(a.size for _, a in arrays)
-    bad_by_layer: dict[str, int] = {}
-    for name, array in arrays:
-        bad = int(np.count_nonzero(~np.isfinite(array)))
-        if bad:
-            bad_by_layer[name] = bad_by_layer.get(name, 0) + bad
+    bad_by_layer = {layer.name: non_finite_count(layer) for layer in model.layers}
+    bad_by_layer = {name: count for name, count in bad_by_layer.items() if count}
     if not bad_by_layer:
         return []
-    bad_total = sum(bad_by_layer.values())
-    if bad_total == total:
+    total = sum(a.size for layer in model.layers for _, _, a in layer.all_weights() if a.dtype.kind == "f")
+    if sum(bad_by_layer.values()) == total:
         return ["every weight is NaN or Inf: the training diverged before the file was saved; "
                 "Keras's own output for this model is NaN"]
-    return [f"layer {name}: {count} weight values are NaN or Inf" for name, count in bad_by_layer.items()]
+    return [f"layer {name}: {count} weight values are NaN or Inf; outputs that depend on them are NaN too"
+            for name, count in bad_by_layer.items()]
+
+
+def _stored_types(layer: Layer) -> list[str]:
+    """float16 or integer weights are widened when the engine runs: say so, once per layer."""
+    narrow = sorted({str(a.dtype) for _, _, a in layer.all_weights() if a.dtype.kind in "iub" or a.dtype.itemsize < 4})
+    if not narrow:
+        return []
+    return [f"layer {layer.name} stores weights as {', '.join(narrow)}; LSTM Inspector computes with them in "
+            "float32 (float64 with --float64), not in their stored type"]
 
 
 def _layer_warnings(layer: Layer) -> list[str]:

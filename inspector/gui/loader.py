@@ -2,7 +2,9 @@
 
 `load_document` does the work (no Qt; core does all the reading); `ModelOpener` runs it in a
 worker thread and hands the result to the state, or a one-line reason to whoever shows errors.
-A later version moves the parsing into a child process: only this module changes.
+The file itself is parsed in a child process (`inspector.core.isolated_open`, capped in memory and
+time): a file that crashes or hangs the parser gives a reason, and the window keeps what it showed.
+`ModelOpener` shares one spare child, started after each open, so the next open does not pay its imports.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 
 from ..core.describe import describe_model
 from ..core.errors import InspectorError
+from ..core.isolated_open import IsolatedOpener
 from ..core.model import Model
 from ..core.sequences import read_inputs
 from ..demo import demo_model, demo_sequence
@@ -43,22 +47,21 @@ class Document:
         return f"{self.path.name} (demo)" if self.demo else self.path.name
 
 
-def load_document(path: str | Path, demo: str | None = None) -> Document:
-    """Read a model file into a Document; raises InspectorError with a one-line reason."""
-    from ..core.load import open_model  # imported here, in the worker: h5py loads while the window draws
-
+def load_document(path: str | Path, demo: str | None = None, opener: IsolatedOpener | None = None) -> Document:
+    """Read a model file into a Document in a child process (`opener`'s, or a fresh one);
+    raises InspectorError with a one-line reason."""
     start = time.perf_counter()
     path = Path(path)
     if not path.is_file():
         raise InspectorError(f"{path}: no such file")
-    model = open_model(path)
+    model = (opener or IsolatedOpener()).open(path)
     shapes, notes = _output_shapes(model)
     sequence = read_inputs(demo_sequence(demo), model)[0][0] if demo else None  # time steps x features
     return Document(model, path, time.perf_counter() - start, shapes, demo, sequence, notes)
 
 
-def load_demo(name: str) -> Document:
-    return load_document(demo_model(name), demo=name)
+def load_demo(name: str, opener: IsolatedOpener | None = None) -> Document:
+    return load_document(demo_model(name), demo=name, opener=opener)
 
 
 def _output_shapes(model: Model) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -69,6 +72,12 @@ def _output_shapes(model: Model) -> tuple[dict[str, Any], tuple[str, ...]]:
         traceback.print_exc(file=sys.stderr)
         return {}, (f"output shapes unavailable: {type(exc).__name__}: {exc}",)
     return {layer["name"]: layer["output_shape"] for layer in layers}, ()
+
+
+@cache
+def shared_opener() -> IsolatedOpener:
+    """The one warm opener of this process: however many windows, at most one spare child waits."""
+    return IsolatedOpener(warm=True)
 
 
 def reason_text(exc: BaseException) -> str:
@@ -84,13 +93,13 @@ class _Signals(QObject):
 
 
 class _LoadTask(QRunnable):
-    def __init__(self, request: int, path: str, demo: str | None, signals: _Signals) -> None:
+    def __init__(self, request: int, path: str, demo: str | None, signals: _Signals, opener: IsolatedOpener) -> None:
         super().__init__()
-        self.request, self.path, self.demo, self.signals = request, path, demo, signals
+        self.request, self.path, self.demo, self.signals, self.opener = request, path, demo, signals, opener
 
     def run(self) -> None:
         try:
-            document = load_document(self.path, self.demo)
+            document = load_document(self.path, self.demo, self.opener)
         except Exception as exc:  # every failure becomes a message; the window stays as it was
             if not isinstance(exc, InspectorError):
                 traceback.print_exc(file=sys.stderr)
@@ -115,6 +124,8 @@ class ModelOpener(QObject):
         self._signals.failed.connect(self._on_failed)
         self._request = 0
         self._pending = False
+        self.isolated = shared_opener()
+        self.isolated.prepare()  # the child's imports overlap with building the window
 
     @property
     def pending(self) -> bool:
@@ -134,7 +145,8 @@ class ModelOpener(QObject):
         self._request += 1
         self._pending = True
         self.busy_changed.emit(True)
-        self._pool.start(_LoadTask(self._request, path, demo, self._signals))
+        self.isolated.cancel()  # a file still being read (maybe hanging) is no longer wanted
+        self._pool.start(_LoadTask(self._request, path, demo, self._signals, self.isolated))
 
     def _on_done(self, request: int, document: Document) -> None:
         if request == self._request:
@@ -149,3 +161,4 @@ class ModelOpener(QObject):
             self._pending = False
             self.busy_changed.emit(False)  # before the (modal) error dialog
             self.failed.emit(path, reason)
+

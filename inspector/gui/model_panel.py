@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ..core.model import Layer, Model
+from ..core.warnings import non_finite_count
 from .loader import Document
 from .state import InspectorState
 
@@ -110,6 +111,12 @@ class ModelPanel(QWidget):
         item.setToolTip(4, runs_text(layer))
         if not layer.runnable:
             item.setForeground(4, NOT_RUNNABLE)
+        bad = non_finite_count(layer)
+        if bad:  # the same fact as the model warning, where the user looks at the layer
+            item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            item.setForeground(3, NOT_RUNNABLE)
+            item.setToolTip(0, f"{layer.name}: {bad:,} weight values are NaN or Inf")
+            item.setToolTip(3, item.toolTip(0))
         return item
 
     def _fill_facts(self, document: Document) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import InspectorError
-from ..core.load import open_model
+from ..core.isolated_open import open_model_isolated
 from ..core.model import Model
 from . import protocol
 from .plan import plan_reference
@@ -311,7 +311,7 @@ def compute_reference(model: Model | str | os.PathLike[str], inputs: Inputs, *,
 
 
 def _request(model: Model | str | os.PathLike[str], inputs: Inputs) -> _Request:
-    model = model if isinstance(model, Model) else open_model(model)
+    model = model if isinstance(model, Model) else open_model_isolated(model)
     arrays = [inputs] if isinstance(inputs, np.ndarray) else list(inputs)
     return _Request(model, [np.asarray(a) for a in arrays])
 
@@ -328,7 +328,7 @@ def _private_copy(model: Model, folder: Path) -> Path:
     folder.mkdir()
     copy = folder / Path(model.path).name
     shutil.copyfile(model.path, copy)
-    again = plan_reference(open_model(copy))
+    again = plan_reference(open_model_isolated(copy))  # the copy is parsed in a child, like every file we open
     if again.runtime != plan_reference(model).runtime:
         raise ReferenceFailed(f"{model.path} changed while it was being prepared for Keras; open it again")
     return copy

@@ -148,3 +148,137 @@ def test_source_never_uses_code_loading() -> None:
     banned = re.compile(r"\bmarshal\.loads|\bpickle\.loads?\(|(?<![\w.])(eval|exec)\(|allow_pickle=True")
     offenders = [p.name for p in root.rglob("*.py") if banned.search(p.read_text())]
     assert offenders == []
+
+
+# ----- session 2: every refusal of issue 8 has its own test ----------------------------------------
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "C:/Windows/evil.dll", "..\\..\\evil.py", "assets/../../evil.py"])
+def test_zip_member_names_that_escape_are_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "model.keras"
+    write_zip(path, {"config.json": json.dumps(DENSE_CONFIG).encode(), name: b"x"})
+    with pytest.raises(UnsafeFile, match="unsafe path"):
+        open_model(path)
+
+
+def test_hard_link_cycle_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cycle.weights.h5"
+    with h5py.File(path, "w") as handle:
+        handle.create_group("layers/dense/vars")["0"] = np.zeros((3, 2), "float32")
+        handle["layers/dense/loop"] = handle["layers"]  # a second hard link to an ancestor
+    with pytest.raises(UnsafeFile, match="link cycle"):
+        open_model(path)
+
+
+def test_soft_link_cycle_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.h5"
+    handle = write_legacy(path)
+    del handle["model_weights/dense/dense/bias:0"]
+    handle["model_weights/dense/dense/bias:0"] = h5py.SoftLink("/model_weights/dense/dense/bias:0")
+    handle.close()
+    with pytest.raises(UnsafeFile, match="link cycle"):
+        open_model(path)
+
+
+def test_hdf5_decompression_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.h5"
+    handle = write_legacy(path)
+    del handle["model_weights/dense/dense/kernel:0"]
+    handle["model_weights/dense"].create_dataset("dense/kernel:0", shape=(6000, 6000), dtype="float32",
+                                                 compression="gzip", chunks=(1000, 1000))
+    handle.close()
+    assert path.stat().st_size < 1024**2
+    with pytest.raises(UnsafeFile, match="would expand"):
+        open_model(path)
+
+
+def test_a_pipe_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "model.h5"
+    os.mkfifo(fifo)
+    with pytest.raises(CorruptFile, match="not a regular file"):
+        open_model(fifo)  # would block forever on open() if it were read
+
+
+def custom_config(model_class: str = "Sequential", layer_class: str = "MyAttention") -> dict:
+    config = json.loads(json.dumps(DENSE_CONFIG))
+    config["class_name"] = model_class
+    config["config"]["layers"].append({"class_name": layer_class, "config": {"name": "mine", "units": 2}})
+    return config
+
+
+def test_unknown_layer_class_is_listed_not_run(tmp_path: Path) -> None:
+    from inspector.core.engine import check_runnable
+    from inspector.core.errors import UnsupportedModel
+
+    path = tmp_path / "model.h5"
+    handle = write_legacy(path)
+    handle.attrs["model_config"] = json.dumps(custom_config())
+    handle.close()
+    model = open_model(path)
+    layer = model.layer("mine")
+    assert not layer.runnable and "custom code" in layer.reason
+    assert any("mine (MyAttention) is a custom layer" in w for w in model.warnings)
+    with pytest.raises(UnsupportedModel, match="mine"):
+        check_runnable(model)
+
+
+def test_unknown_model_class_is_refused(tmp_path: Path) -> None:
+    from inspector.core.errors import UnsupportedModel
+
+    path = tmp_path / "model.h5"
+    handle = write_legacy(path)
+    handle.attrs["model_config"] = json.dumps(custom_config(model_class="MySubclassedModel"))
+    handle.close()
+    with pytest.raises(UnsupportedModel, match="MySubclassedModel"):
+        open_model(path)
+
+
+def test_lambda_layer_is_listed_and_its_payload_never_runs(tmp_path: Path) -> None:
+    from inspector.core.engine import check_runnable
+    from inspector.core.errors import UnsupportedModel
+    from tests.core.hostile_files import write_lambda_file
+
+    marker = tmp_path / "marker"
+    model = open_model(write_lambda_file(tmp_path / "payload.h5", marker))
+    layer = model.layer("payload")
+    assert layer.stored_class == "Lambda" and not layer.runnable and "never runs code" in layer.reason
+    assert any("Lambda layer" in w and "never loaded or run" in w for w in model.warnings)
+    assert model.layer("lstm").runnable
+    with pytest.raises(UnsupportedModel, match="payload"):
+        check_runnable(model)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int8"])
+def test_narrow_weights_are_computed_in_float32(tmp_path: Path, dtype: str) -> None:
+    """The engine (checked against Keras elsewhere) gives exactly what it gives on the float32 values."""
+    from dataclasses import replace
+
+    from inspector.core.engine import run
+    from inspector.core.model import frozen_mapping
+    from tests.core.hostile_files import write_lstm
+
+    path = tmp_path / "narrow.h5"
+    write_lstm(path, dtype)
+    model = open_model(path)
+    lstm = model.layer("lstm")
+    assert {a.dtype for a in lstm.weights.values()} == {np.dtype(dtype)}
+    assert any(f"stores weights as {dtype}" in w for w in model.warnings)
+    wide = replace(lstm, weights=frozen_mapping({k: v.astype("float32") for k, v in lstm.weights.items()}))
+    wide_model = replace(model, layers=tuple(wide if layer is lstm else layer for layer in model.layers))
+    x = np.random.default_rng(2).normal(size=(2, 4, 3)).astype("float32")
+    out, expected = run(model, [x]).outputs[0], run(wide_model, [x]).outputs[0]
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_nan_and_inf_weights_are_flagged(tmp_path: Path) -> None:
+    from tests.core.hostile_files import write_lstm
+
+    path = tmp_path / "nan.h5"
+    bad = np.full((2, 8), 0.5)
+    bad[0, 1], bad[1, 2] = np.nan, np.inf
+    write_lstm(path, "float32", {"lstm/recurrent_kernel:0": bad})
+    model = open_model(path)
+    assert "layer lstm: 2 weight values are NaN or Inf; outputs that depend on them are NaN too" in model.warnings
