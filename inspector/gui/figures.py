@@ -98,7 +98,10 @@ def add_heatmap(layout: pg.GraphicsLayout, block: Block, row: int, col: int, lev
 
 
 def _display_values(values: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(values, dtype=np.float32)
+    """float32 for the image; Inf becomes NaN so that, like NaN, it is transparent and shows the grey."""
+    shown = np.array(values, dtype=np.float32, order="C")
+    shown[np.isinf(shown)] = np.nan
+    return shown
 
 
 def _label_axes(plot: pg.PlotItem, block: Block, bottom_label: bool) -> None:

@@ -141,3 +141,10 @@ def test_tick_labels_are_never_rescaled(window, open_and_wait) -> None:
     axes += [h.plot.getAxis(side) for h in view.figure.heatmaps for side in ("left", "bottom")]
     axes += [plot.getAxis(side) for plot in view.histograms.ci.items for side in ("left", "bottom")]
     assert axes and all(axis.autoSIPrefixScale == 1.0 for axis in axes)
+
+
+def test_inf_weights_are_drawn_like_nan_in_the_grey_of_the_legend() -> None:
+    from inspector.gui.figures import _display_values
+
+    shown = _display_values(np.array([[1.0, np.inf], [-np.inf, np.nan]]))
+    assert shown[0, 0] == 1.0 and np.isnan(shown[0, 1]) and np.isnan(shown[1, 0]) and np.isnan(shown[1, 1])
