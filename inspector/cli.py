@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .core.errors import InspectorError
 
-COMMANDS = ("info", "predict", "verify")
+COMMANDS = ("info", "predict", "verify", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,8 +15,13 @@ from .export import export_layer_plots
 from .icon import app_icon
 from .loader import MODEL_SUFFIXES, Document, ModelOpener
 from .model_panel import ModelPanel
+from .predictions_view import PredictionsView
 from .recent import RecentFiles, app_settings
+from .reference_runner import ReferenceRunner
+from .sequence_panel import SequencePanel
 from .state import InspectorState
+from .time_view import TimeView
+from .trace_runner import TraceRunner, TraceStatus
 from .weights_view import WeightsView
 
 APP_NAME = "LSTM Inspector"
@@ -54,9 +59,18 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.weights_view = WeightsView(self.state)
         self.tabs.addTab(self.weights_view, "Weights")
+        self.time_view = TimeView(self.state)
+        self.tabs.addTab(self.time_view, "Time steps")
+        self.predictions_view = PredictionsView(self.state)
+        self.tabs.addTab(self.predictions_view, "Predictions")
+        self.reference_runner = ReferenceRunner(self.state, self)  # Keras in a child process, in the background
         self.setCentralWidget(self.tabs)
         self.model_panel = ModelPanel(self.state)
         self.model_dock = self.add_dock("Model", self.model_panel)
+        self.sequence_panel = SequencePanel(self.state)
+        self.sequence_dock = self.add_dock("Sequence", self.sequence_panel)  # below Model
+        self.resizeDocks([self.model_dock, self.sequence_dock], [470, 470], Qt.Orientation.Vertical)
+        self.trace_runner = TraceRunner(self.state, self)  # the engine re-runs in a worker on every edit
 
     def add_dock(self, title: str, widget: QWidget) -> QDockWidget:
         """A movable, closable dock on the left (Model now; Sequence in a later version)."""
@@ -79,10 +93,16 @@ class MainWindow(QMainWindow):
             self._action(demo_menu, name, lambda _=False, n=name: self.open_demo(n))
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export Weight Plots...", self.ask_export, "Ctrl+E")
+        self._action(file_menu, "Export &Gate Plots...", self.ask_export_gate_plots, "Ctrl+Shift+E")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.view_menu = self.menuBar().addMenu("&View")
         self.view_menu.addAction(self.model_dock.toggleViewAction())
+        self.view_menu.addAction(self.sequence_dock.toggleViewAction())
+        keras_menu = self.menuBar().addMenu("&Keras")
+        keras_menu.addAction(self.reference_runner.run_action)
+        keras_menu.addAction(self.reference_runner.cancel_action)
+        keras_menu.addAction(self.reference_runner.auto_action)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About LSTM Inspector", lambda: show_about(self, self.state.document))
         self._fill_recent_menu()
@@ -100,6 +120,8 @@ class MainWindow(QMainWindow):
         self.busy_bar.setTextVisible(False)
         self.busy_bar.hide()
         self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(TraceStatus(self.trace_runner))
+        self.statusBar().addPermanentWidget(self.reference_runner.widget)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -163,6 +185,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"wrote {len(written)} files of layer {which} to {folder}", 10000)
         return written
 
+    def ask_export_gate_plots(self) -> None:
+        if self.time_view.trace() is None:
+            QMessageBox.information(self, "Export Gate Plots", self.time_view.empty_text())
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export the time-step plots of this layer to", str(Path.home()))
+        if folder:
+            written = self.time_view.export_gate_plots(folder)
+            self.statusBar().showMessage(f"wrote {len(written)} time-step plots of {self.state.layer_name} to {folder}",
+                                         10000)
+
     # ----- drag and drop ------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if dropped_model_paths(event.mimeData().urls()):
@@ -181,4 +213,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.opener.wait(5000)
+        self.trace_runner.cancel()
+        self.trace_runner.wait(5000)
+        self.reference_runner.shutdown()
         super().closeEvent(event)

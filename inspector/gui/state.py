@@ -31,6 +31,7 @@ class InspectorState(QObject):
     units_changed = pyqtSignal(list)  # units picked for the line plots
     value_mode_changed = pyqtSignal(str)  # one of VALUE_MODES
     reference_changed = pyqtSignal()  # a new Keras reference result (or None: outdated / not yet)
+    comparison_changed = pyqtSignal()  # engine versus Keras compared (gui.reference_runner.Verification)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +47,9 @@ class InspectorState(QObject):
         self.units: list[int] = []
         self.value_mode = VALUE_MODES[0]
         self.reference: Any = None  # inspector.reference.ReferenceResult for `inputs`
+        # gui.reference_runner.Verification of `result` against `reference`; it names both, so a stale
+        # one is recognised (reference_runner.current_verification) without clearing it everywhere
+        self.comparison: Any = None
 
     @property
     def layer(self) -> Layer | None:
@@ -137,6 +141,10 @@ class InspectorState(QObject):
     def set_reference(self, reference: Any) -> None:
         self.reference = reference
         self.reference_changed.emit()
+
+    def set_comparison(self, comparison: Any) -> None:
+        self.comparison = comparison
+        self.comparison_changed.emit()
 
 
 def _default_layer(document: Document) -> str:
