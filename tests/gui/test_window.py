@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -190,24 +191,33 @@ def test_an_error_in_a_slot_goes_to_the_dialog_and_the_app_lives_on(qtbot, windo
     assert dialogs[0][0] == "Unexpected error" and "RuntimeError: a bug in a view" in dialogs[0][1]
 
 
-def test_run_app_shows_the_window_and_returns_the_exit_status(qapp, dialogs) -> None:
-    from PyQt6.QtCore import QTimer
+RUN_APP_AND_QUIT = """
+import sys
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication
+import pyqtgraph  # it installs its own sys.excepthook on import: the hook to restore is the one after that
+from inspector.gui.app import run_app
+app = QApplication(sys.argv[:1])
+before, seen = sys.excepthook, []
+def look_and_quit():
+    seen.extend(w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible())
+    QApplication.quit()
+QTimer.singleShot(1500, look_and_quit)
+status = run_app(None)
+print(status, sys.excepthook is before, [t for t in seen if t.startswith("LSTM Inspector")])
+"""
 
-    from inspector.gui.app import run_app
 
-    before = sys.excepthook
-    seen = []
-
-    def look_and_quit() -> None:
-        seen.extend(w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible())
-        QApplication.quit()
-
-    QTimer.singleShot(1500, look_and_quit)
-    assert run_app(None) == 0
-    assert any(title.startswith("LSTM Inspector") for title in seen)
-    assert sys.excepthook is before
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
+def test_run_app_shows_the_window_and_returns_the_exit_status() -> None:
+    """In its own process: after QApplication.quit() Qt ends every later event loop at once, which
+    would stall the GUI tests that follow in this process."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", RUN_APP_AND_QUIT], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[2], env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    status, hook_restored, titles = result.stdout.strip().splitlines()[-1].split(" ", 2)
+    assert status == "0" and hook_restored == "True"
+    assert "LSTM Inspector" in titles
 
 
 def test_importing_the_app_module_imports_no_qt() -> None:
