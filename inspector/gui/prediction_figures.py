@@ -136,7 +136,7 @@ def draw_overlay(plot: pg.PlotItem, data: Predictions, sequence: int = 0, compon
     unit = "class" if data.probabilities else "unit"
     which = f" {unit} {component}" if data.has_time_axis and data.components > 1 else ""
     versus = f"manual (numpy) vs {data.keras_label}" if keras is not None else "manual (numpy) only, no Keras reference"
-    _title(plot, f"{data.name}{which}, sequence {sequence}: {versus}")
+    _title(plot, f"{data.name}{which}, sequence {sequence + 1}: {versus}")
 
 
 def _lines(plot: pg.PlotItem, manual: np.ndarray, keras: np.ndarray | None, keras_label: str) -> None:
@@ -193,7 +193,7 @@ def draw_residual(plot: pg.PlotItem, data: Predictions, sequence: int = 0, compo
         few = residual.size <= MAX_SYMBOL_POINTS
         plot.plot(x, residual, pen=pg.mkPen(RESIDUAL_COLOUR, width=2), antialias=few, symbol="o" if few else None,
                   symbolSize=6, symbolBrush=RESIDUAL_COLOUR, symbolPen=None)
-    _title(plot, f"residual, sequence {sequence}: max |manual - Keras| = {np.abs(residual).max():.2e} "
+    _title(plot, f"residual, sequence {sequence + 1}: max |manual - Keras| = {np.abs(residual).max():.2e} "
                  f"({data.runtime})")
 
 

@@ -39,6 +39,7 @@ from .prediction_figures import (
     make_predictions,
 )
 from .reference_runner import Verification, current_verification, short_number
+from .sequence_box import SequenceBox
 from .state import InspectorState
 
 NOTE_COLOUR = "#8a5a00"
@@ -80,7 +81,7 @@ class PredictionsView(QWidget):
         row = QHBoxLayout()
         self.output_label, self.output_box = QLabel("output:"), QComboBox()
         self.output_box.activated.connect(lambda _i: self.refresh())
-        self.sequence_box = QSpinBox(minimum=0, maximum=0, keyboardTracking=False)
+        self.sequence_box = SequenceBox(keyboardTracking=False)
         self.sequence_box.setToolTip("the sequence (row of the batch) the overlay and residual show")
         self.sequence_box.valueChanged.connect(self.state.select_sequence)
         self.component_label, self.component_box = QLabel("unit:"), QSpinBox(minimum=0, maximum=0)
@@ -139,7 +140,7 @@ class PredictionsView(QWidget):
     def _on_inputs(self) -> None:
         batch = int(self.state.inputs[0].shape[0]) if self.state.inputs else 1
         self.sequence_box.blockSignals(True)
-        self.sequence_box.setMaximum(max(batch - 1, 0))
+        self.sequence_box.set_batch(batch)
         self.sequence_box.setValue(self.state.sequence)
         self.sequence_box.blockSignals(False)
         self.refresh()
@@ -414,7 +415,7 @@ class SeriesControls(QWidget):
             self.info.setText("or load a time series: its look-back windows become the batch")
         elif self.active:
             self.info.setText(f"{series.name}: {series.length} values, {len(self.targets)} windows "
-                              f"(sequence k is the window that starts at time k)")
+                              f"(sequence k is the window that starts at time k - 1)")
         else:
             self.info.setText(f"{series.name} loaded, not in use (other inputs are set); Use Series applies it")
 

@@ -33,9 +33,9 @@ PER_STEP_SIZE = (1000, 520)
 
 
 def grid_title(layer: Layer | None, trace: DirectionTrace, sequence: int) -> str:
-    """'lstm (LSTM) · forward · sequence 0 of 2' (+ how a backwards direction reads the time axis)."""
+    """'lstm (LSTM) · forward · sequence 1 of 2' (+ how a backwards direction reads the time axis)."""
     name = f"{layer.name} ({layer.class_name})" if layer is not None else trace.layer
-    text = f"{name} · {trace.direction} · sequence {sequence} of {trace.batch}"
+    text = f"{name} · {trace.direction} · sequence {sequence + 1} of {trace.batch}"
     if trace.go_backwards:
         text += " · runs backwards: input step t is processed after steps t+1 .. T-1"
     return text

@@ -20,7 +20,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
-    QSpinBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from ..core.engine.trace import DirectionTrace
 from ..core.per_step import PerStep
 from .blocks import file_stem
 from .per_step_job import PerStepJob
+from .sequence_box import SequenceBox
 from .state import VALUE_MODES, InspectorState
 from .time_controls import PAGE, TimeControls
 from .time_export import ExportMenus, export_time_plots, grid_title, per_step_title
@@ -107,7 +107,7 @@ class TimeView(QWidget):
         self.direction_box = QComboBox()
         self.direction_box.activated.connect(lambda i: self.state.select_direction(self.direction_box.itemText(i)))
         self.sequence_label = QLabel("sequence:")
-        self.sequence_box = QSpinBox(toolTip="which sequence of the batch")
+        self.sequence_box = SequenceBox(toolTip="which sequence of the batch")
         self.sequence_box.valueChanged.connect(self.state.select_sequence)
         self.mode_buttons = []
         for widget in (QLabel("layer:"), self.layer_box, self.direction_label, self.direction_box,
@@ -192,7 +192,7 @@ class TimeView(QWidget):
             widget.setVisible(len(directions) > 1)
         batch = int(state.inputs[0].shape[0]) if state.inputs else 0
         self.sequence_box.blockSignals(True)
-        self.sequence_box.setRange(0, max(batch - 1, 0))
+        self.sequence_box.set_batch(batch)
         self.sequence_box.setValue(state.sequence)
         self.sequence_box.blockSignals(False)
         for widget in (self.sequence_box, self.sequence_label):
