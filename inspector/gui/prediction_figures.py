@@ -200,7 +200,7 @@ def draw_residual(plot: pg.PlotItem, data: Predictions, sequence: int = 0, compo
 def draw_scatter(plot: pg.PlotItem, data: Predictions) -> None:
     """Every value of the output (whole batch): Keras on x, manual on y; on the line y = x they agree."""
     _prepare(plot, f"{data.keras_label} output", "manual (numpy) output")
-    _title(plot, f"{data.name}: manual vs {data.keras_label}, every value")
+    _title(plot, f"{data.name}: every value, manual vs Keras")
     if data.keras is None:
         _say(plot, f"no scatter: {data.note}")
         return

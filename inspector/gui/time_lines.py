@@ -60,6 +60,9 @@ def draw_unit_lines(layout: pg.GraphicsLayout, series: list[Series], units: list
     cells = [(k // columns, k % columns) for k in range(len(shown))]
     prune(layout, set(cells))
     figure = LinesFigure()
+    if not shown:  # an empty white panel would look broken: say how to fill it
+        layout.addLabel("Click a row of a heatmap, or type units above,<br>to follow units over time here.",
+                        row=0, col=0, color="#555555", size="10pt")
     for (row, col), unit in zip(cells, shown, strict=True):
         plot = plot_at(layout, row, col)
         for one in series:
