@@ -149,13 +149,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.communicate()
 
 
+def signal_name(returncode: int) -> str:
+    """'SIGSEGV' for a child killed by signal 11 (returncode -11); also used for the Keras child."""
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
 def _crash_message(code: int, err: bytes) -> str:
     if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"the file reader crashed ({name}) on this file; the file is damaged or crafted to attack HDF5 readers"
+        return (f"the file reader crashed ({signal_name(code)}) on this file; "
+                "the file is damaged or crafted to attack HDF5 readers")
     lines = err.decode("utf-8", "replace").strip().splitlines()
     detail = f": {lines[-1][:200]}" if lines else ""
     return f"the file reader stopped with exit status {code}{detail}"

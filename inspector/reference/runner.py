@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import InspectorError
-from ..core.isolated_open import open_model_isolated
+from ..core.isolated_open import open_model_isolated, signal_name
 from ..core.model import Model
 from . import protocol
 from .plan import plan_reference
@@ -340,10 +340,6 @@ def _file_name(model: Model) -> str:
 
 def _exit_message(code: int, stderr: str) -> str:
     if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"the Keras child process was killed ({name}) before it finished"
+        return f"the Keras child process was killed ({signal_name(code)}) before it finished"
     detail = f": {stderr}" if stderr else ""
     return f"the Keras child process failed with exit status {code}{detail}"
