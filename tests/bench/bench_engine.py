@@ -150,10 +150,10 @@ def speed_up_verdict(rows: list[dict]) -> list[str]:
     ]
 
 
-def write_section(text: str) -> None:
-    """Replace the '## Engine' section of RESULTS.md, keeping every other section."""
+def write_section(text: str, heading: str = "Engine") -> None:
+    """Replace the '## <heading>' section of RESULTS.md (or add it), keeping every other section."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## Engine\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
     RESULTS.write_text(new.rstrip() + "\n", encoding="utf-8")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -26,9 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.bench.bench_engine import machine  # noqa: E402
+from tests.bench.bench_engine import machine, write_section  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 UNITS, STEPS, FEATURES = 512, 1000, 16
 VIEW_SIZE = (1600, 1000)
 TARGET_MS = 16.0
@@ -125,13 +123,6 @@ def section(first_draw: float, events: list[float], full: list[float], moves: in
     ])
 
 
-def write_section(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## Time view\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip() + "\n\n" + text
-    RESULTS.write_text(new.rstrip() + "\n", encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=200)
@@ -144,7 +135,7 @@ def main() -> int:
     text = section(first_draw, events, full, args.moves)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(text, "Time view")
     return 0
 
 
