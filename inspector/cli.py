@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .core.errors import InspectorError
+from inspector.core.errors import InspectorError
 
 COMMANDS = ("info", "predict", "verify", "export")
 
@@ -57,7 +57,7 @@ def _open_window(parser: argparse.ArgumentParser, args_list: list[str]) -> int:
     window = argparse.ArgumentParser(prog="lstm-inspector", parents=[], add_help=False)
     window.add_argument("model", nargs="?")
     args = window.parse_args(args_list)
-    from .gui.app import run_app  # Qt is imported only now, after parsing
+    from inspector.gui.app import run_app  # Qt is imported only now, after parsing
 
     return run_app(args.model)
 

@@ -11,7 +11,7 @@ What counts as code from the file:
   or this package, nor compiled by the standard library (dataclasses and namedtuple make methods that way);
 - `pickle.find_class` at all.
 Processes: every `subprocess.Popen` / `os.posix_spawn` / `os.exec*` / `os.fork` / `os.system` is
-recorded; the only ones allowed are the parse child (inspector.core.open_child) and the Keras
+recorded; the only ones allowed are the parse child (inspector.core.sandbox.open_child) and the Keras
 reference child (inspector.reference.child). One library spawn is allowed by name: h5py's import
 asks platform.processor(), which runs `uname -p` (whether or not a file is ever opened).
 """
@@ -35,7 +35,7 @@ REPORT, MARKER, FILES, WORK = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]),
 PACKAGE = os.path.dirname(os.path.abspath(__import__("inspector").__file__))
 ROOTS = tuple({os.path.realpath(sysconfig.get_paths()[k]) + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")})
 OURS = os.path.realpath(PACKAGE) + os.sep
-CHILDREN = ("inspector.core.open_child", "inspector.reference.child")
+CHILDREN = ("inspector.core.sandbox.open_child", "inspector.reference.child")
 events = {"violations": [], "spawned": [], "library": [], "counts": {}}
 
 
@@ -202,4 +202,4 @@ def test_commands_and_window_opened_the_files(audit: dict) -> None:
 def test_only_our_own_children_were_started(audit: dict) -> None:
     spawned = audit["spawned"]
     assert spawned, "the parse child was never started: the audit saw nothing"
-    assert all(argv[1:] == ["-P", "-m", "inspector.core.open_child"] for argv in spawned), spawned
+    assert all(argv[1:] == ["-P", "-m", "inspector.core.sandbox.open_child"] for argv in spawned), spawned

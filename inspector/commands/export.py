@@ -18,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.errors import InspectorError
-from ..core.isolated_open import open_model_isolated as open_model  # read in a child process, as info does
-from ..core.model import Model
-from ..demo import DEMOS, demo_model, demo_sequence
+from inspector.core.errors import InspectorError
+from inspector.core.model.canonical import Model
+from inspector.core.sandbox.isolated_open import (
+    open_model_isolated as open_model,
+)  # read in a child process, as info does
+from inspector.demo import DEMOS, demo_model, demo_sequence
 
 DEFAULT_EXPORT_TIMEOUT = 120.0
 
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     batch = int(inputs[0].shape[0]) if inputs and np.ndim(inputs[0]) else 1
     if not 0 <= args.sequence < batch:
         raise InspectorError(f"--sequence {args.sequence}: the input holds {batch} sequence(s) (0 to {batch - 1})")
-    from ..gui.export import ensure_app  # Qt only now, after the arguments and files are checked
+    from inspector.gui.widgets.png import ensure_app  # Qt only now, after the arguments and files are checked
 
     ensure_app()
     written = _weights(model, folder)
@@ -79,8 +81,8 @@ def writable_folder(out: str) -> Path:
 
 def model_inputs(model: Model, path: str | None) -> list[np.ndarray]:
     """--input, else the demo sequence of a bundled demo, else the default input for the model."""
-    from ..core.generators import default_inputs
-    from ..core.sequences import read_inputs
+    from inspector.core.inputs.generators import default_inputs
+    from inspector.core.inputs.sequences import read_inputs
 
     if path:
         return read_inputs(path, model)
@@ -98,14 +100,14 @@ def _same_file(a: str | os.PathLike[str], b: Path) -> bool:
 
 
 def _weights(model: Model, folder: Path) -> list[Path]:
-    from ..gui.export import export_model_plots
+    from inspector.gui.weights.export import export_model_plots
 
     return export_model_plots(model, folder)
 
 
 def _run_engine(model: Model, inputs: list[np.ndarray]):
     """The engine's result with its trace; None (and why, on stderr) when the model cannot run."""
-    from ..core.engine import check_runnable, run
+    from inspector.core.engine import check_runnable, run
 
     try:
         check_runnable(model)
@@ -117,7 +119,7 @@ def _run_engine(model: Model, inputs: list[np.ndarray]):
 
 def _reference(model: Model, inputs: list[np.ndarray], timeout: float):
     """Keras's result (blocking, in a child process); when there is none, the reason also goes to stderr."""
-    from ..reference import ReferenceResult, compute_reference
+    from inspector.reference import ReferenceResult, compute_reference
 
     try:
         reference = compute_reference(model, inputs, timeout=timeout)
@@ -129,8 +131,8 @@ def _reference(model: Model, inputs: list[np.ndarray], timeout: float):
 
 
 def _time_plots(model: Model, result, folder: Path, sequence: int) -> list[Path]:
-    from ..gui.blocks import directions_of
-    from ..gui.time_export import export_time_plots
+    from inspector.core.analysis.weight_blocks import directions_of
+    from inspector.gui.time.export import export_time_plots
 
     written: list[Path] = []
     for layer in model.recurrent_layers:
@@ -143,9 +145,9 @@ def _time_plots(model: Model, result, folder: Path, sequence: int) -> list[Path]
 
 def _prediction_plots(model: Model, inputs: list[np.ndarray], result, reference, folder: Path,
                       sequence: int) -> list[Path]:
-    from ..gui.prediction_export import export_prediction_plots
-    from ..gui.prediction_figures import make_predictions
-    from ..gui.reference_runner import verify_against_keras
+    from inspector.gui.predictions.export import export_prediction_plots
+    from inspector.gui.predictions.figures import make_predictions
+    from inspector.gui.workers.reference import verify_against_keras
 
     note = "Keras was not run (--no-reference)" if reference is None else ""
     verification = None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..core.describe import describe_model, format_table
-from ..core.isolated_open import open_model_isolated
+from inspector.core.analysis.describe import describe_model, format_table
+from inspector.core.sandbox.isolated_open import open_model_isolated
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

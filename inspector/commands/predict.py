@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.engine import check_runnable
-from ..core.engine import run as run_engine
-from ..core.errors import InspectorError
-from ..core.isolated_open import open_model_isolated
-from ..core.sequences import read_inputs
+from inspector.core.engine import check_runnable
+from inspector.core.engine import run as run_engine
+from inspector.core.errors import InspectorError
+from inspector.core.inputs.sequences import read_inputs
+from inspector.core.sandbox.isolated_open import open_model_isolated
 
 
 class OutputError(InspectorError):

@@ -1,7 +1,7 @@
 """`lstm-inspector verify MODEL [--input IN] [--json] [--timeout S]`: numpy versus Keras, per layer.
 
 Exit status: 0 the engine agrees with Keras (tolerance: 1e-5 up to 100 time steps, growing
-linearly to 1e-4 at 1,000 steps; see inspector.core.compare), 1 they disagree (with the causes
+linearly to 1e-4 at 1,000 steps; see inspector.core.analysis.compare), 1 they disagree (with the causes
 that fit), 2 an error, 3 no Keras reference is possible (the reason is printed).
 Keras runs in a child process, and only on files without Lambda, custom or unknown layers.
 """
@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from ..core.compare import Comparison, compare_model, json_number
-from ..core.diagnosis import Finding, diagnose
-from ..core.engine import check_runnable
-from ..core.engine import run as run_engine
-from ..core.isolated_open import open_model_isolated as open_model  # read in a child process
-from ..core.model import Model
-from ..core.sequences import read_inputs
-from ..reference import DEFAULT_TIMEOUT, ReferenceJob, ReferenceResult, plan_reference, seeded_inputs
+from inspector.core.analysis.compare import Comparison, compare_model, json_number
+from inspector.core.analysis.diagnosis import Finding, diagnose
+from inspector.core.engine import check_runnable
+from inspector.core.engine import run as run_engine
+from inspector.core.inputs.sequences import read_inputs
+from inspector.core.model.canonical import Model
+from inspector.core.sandbox.isolated_open import open_model_isolated as open_model  # read in a child process
+from inspector.reference import DEFAULT_TIMEOUT, ReferenceJob, ReferenceResult, plan_reference, seeded_inputs
 
 AGREE, DISAGREE, NO_REFERENCE = 0, 1, 3
 

@@ -9,8 +9,8 @@ import pyqtgraph as pg
 from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
-from .. import __version__
-from .loader import Document
+from inspector import __version__
+from inspector.gui.workers.opening import Document
 
 
 def versions(document: Document | None) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..demo import DEMOS
+from inspector.demo import DEMOS
 
 DEFAULT_DEMO = DEMOS[0]  # sine_lstm
 
@@ -14,9 +14,9 @@ def run_app(model_path: str | None = None) -> int:
     """Open the window on `model_path` (the demo model and its sequence when None); the exit status."""
     from PyQt6.QtWidgets import QApplication
 
-    from .excepthook import ExceptionDialogHook
-    from .icon import app_icon
-    from .recent import APPLICATION, ORGANISATION
+    from inspector.gui.excepthook import ExceptionDialogHook
+    from inspector.gui.icon import app_icon
+    from inspector.gui.recent import APPLICATION, ORGANISATION
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
@@ -34,7 +34,7 @@ def run_app(model_path: str | None = None) -> int:
 
 def create_window(model_path: str | Path | None = None):
     """A MainWindow that has started opening `model_path` (or the default demo) in its worker."""
-    from .main_window import MainWindow
+    from inspector.gui.main_window import MainWindow
 
     window = MainWindow()
     if model_path:

@@ -8,21 +8,21 @@ from PyQt6.QtCore import QSettings, Qt
 from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QTabWidget, QWidget
 
-from ..demo import DEMOS
-from .about import show_about
-from .blocks import weight_layers
-from .export import export_layer_plots
-from .icon import app_icon
-from .loader import MODEL_SUFFIXES, Document, ModelOpener
-from .model_panel import ModelPanel
-from .predictions_view import PredictionsView
-from .recent import RecentFiles, app_settings
-from .reference_runner import ReferenceRunner
-from .sequence_panel import SequencePanel
-from .state import InspectorState
-from .time_view import TimeView
-from .trace_runner import TraceRunner, TraceStatus
-from .weights_view import WeightsView
+from inspector.core.analysis.weight_blocks import weight_layers
+from inspector.demo import DEMOS
+from inspector.gui.about import show_about
+from inspector.gui.icon import app_icon
+from inspector.gui.model_panel import ModelPanel
+from inspector.gui.predictions.view import PredictionsView
+from inspector.gui.recent import RecentFiles, app_settings
+from inspector.gui.sequences.panel import SequencePanel
+from inspector.gui.state import InspectorState
+from inspector.gui.time.view import TimeView
+from inspector.gui.weights.export import export_layer_plots
+from inspector.gui.weights.view import WeightsView
+from inspector.gui.workers.opening import MODEL_SUFFIXES, Document, ModelOpener
+from inspector.gui.workers.reference import ReferenceRunner
+from inspector.gui.workers.trace import TraceRunner, TraceStatus
 
 APP_NAME = "LSTM Inspector"
 FILE_FILTER = "Keras models (*.h5 *.hdf5 *.keras);;All files (*)"

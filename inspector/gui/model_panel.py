@@ -21,10 +21,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import Layer, Model
-from ..core.warnings import non_finite_count
-from .loader import Document
-from .state import InspectorState
+from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.model_warnings import non_finite_count
+from inspector.gui.state import InspectorState
+from inspector.gui.workers.opening import Document
 
 TREE_COLUMNS = ("layer", "class", "output shape", "params", "runs")
 ROLE = Qt.ItemDataRole.UserRole

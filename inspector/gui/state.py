@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from ..core.model import Layer
-from .blocks import directions_of, weight_layers
-from .loader import Document
+from inspector.core.analysis.weight_blocks import directions_of, weight_layers
+from inspector.core.model.canonical import Layer
+from inspector.gui.workers.opening import Document
 
 SCALE_MODES = ("shared", "per gate")
 VALUE_MODES = ("activation", "pre-activation")  # what the time view shows for the gates

@@ -10,9 +10,9 @@ Keras or tf_keras; it speaks canonical models, numpy arrays and JSON.
 
 from __future__ import annotations
 
-from .inputs import seeded_inputs
-from .plan import KERAS3, TF_KERAS, Plan, plan_reference, unsafe_reason
-from .runner import (
+from inspector.reference.inputs import seeded_inputs
+from inspector.reference.plan import KERAS3, TF_KERAS, Plan, plan_reference, unsafe_reason
+from inspector.reference.runner import (
     DEFAULT_TIMEOUT,
     Progress,
     ReferenceCancelled,

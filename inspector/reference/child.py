@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import protocol
+from inspector.reference import protocol
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("usage: python -m inspector.reference.child FOLDER", file=sys.stderr)
         return 2
     folder = Path(args[0])
-    from .keras_side import quiet_tensorflow
+    from inspector.reference.keras_side import quiet_tensorflow
 
     quiet_tensorflow()
     jobs = protocol.read_json(folder / protocol.JOBS)["jobs"]
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_job(folder: Path, index: int, job: dict[str, Any]) -> None:
-    from .keras_side import KerasUnavailable
+    from inspector.reference.keras_side import KerasUnavailable
 
     started = time.perf_counter()
     arrays: dict[str, Any] = {}
@@ -49,7 +49,7 @@ def run_job(folder: Path, index: int, job: dict[str, Any]) -> None:
 
 
 def _compute(folder: Path, index: int, job: dict[str, Any], arrays: dict[str, Any]) -> dict[str, Any]:
-    from . import keras_side
+    from inspector.reference import keras_side
 
     _report(folder, index, "loading Keras")
     keras, runtime = keras_side.import_keras(job["runtime"])

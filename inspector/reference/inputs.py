@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.model import InputSpec, Model
-from ..core.sequences import token_inputs
+from inspector.core.inputs.sequences import token_inputs
+from inspector.core.model.canonical import InputSpec, Model
 
 DEFAULT_BATCH = 2
 DEFAULT_STEPS = 20  # a free time axis gets this many steps

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .protocol import QUIET_ENV
+from inspector.reference.protocol import QUIET_ENV
 
 GRAPH_FROM_STEPS = 64
 INSTALL_HINT = "install the reference extra: pip install 'lstm-inspector[reference]' (tensorflow-cpu and tf-keras)"

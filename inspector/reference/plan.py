@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.layer_build import CODE_CLASSES, RUNNABLE_CLASSES
-from ..core.model import Layer, Model
+from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.layer_build import CODE_CLASSES, RUNNABLE_CLASSES
 
 KERAS3 = "keras3"
 TF_KERAS = "tf_keras"

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.errors import InspectorError
-from ..core.isolated_open import open_model_isolated, signal_name
-from ..core.model import Model
-from . import protocol
-from .plan import plan_reference
+from inspector.core.errors import InspectorError
+from inspector.core.model.canonical import Model
+from inspector.core.sandbox.isolated_open import open_model_isolated, signal_name
+from inspector.reference import protocol
+from inspector.reference.plan import plan_reference
 
 DEFAULT_TIMEOUT = 120.0
 PYTHON_ENV = "LSTM_INSPECTOR_KERAS_PYTHON"

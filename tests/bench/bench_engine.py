@@ -56,7 +56,7 @@ def keras_model(tf_keras, cell: str, units: int, steps: int, rng: np.random.Gene
 
 def bench_case(tf_keras, cell: str, units: int, steps: int, repeats: int, folder: Path) -> dict:
     from inspector.core.engine import run
-    from inspector.core.load import open_model
+    from inspector.core.model.load import open_model
 
     rng = np.random.default_rng(units * 7919 + steps)
     model = keras_model(tf_keras, cell, units, steps, rng)

@@ -24,14 +24,14 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from inspector.core.isolated_open import IsolatedOpener  # noqa: E402
-from inspector.core.load import open_model  # noqa: E402
+from inspector.core.model.load import open_model  # noqa: E402
+from inspector.core.sandbox.isolated_open import IsolatedOpener  # noqa: E402
 from inspector.demo import DEMOS, demo_model  # noqa: E402
-from inspector.gui.loader import load_demo, shared_opener  # noqa: E402
+from inspector.gui.workers.opening import load_demo, shared_opener  # noqa: E402
 from tests.bench.bench_gui_startup import machine  # noqa: E402
 
-IN_PROCESS_INFO = ("import sys; from inspector.core.describe import describe_model, format_table; "
-                   "from inspector.core.load import open_model; print(format_table(describe_model(open_model(sys.argv[1]))))")
+IN_PROCESS_INFO = ("import sys; from inspector.core.analysis.describe import describe_model, format_table; "
+                   "from inspector.core.model.load import open_model; print(format_table(describe_model(open_model(sys.argv[1]))))")
 
 
 class InProcess:

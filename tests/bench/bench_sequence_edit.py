@@ -31,8 +31,8 @@ from bench_gui_startup import machine  # noqa: E402
 
 
 def lstm_512_document():
-    from inspector.core.model import InputSpec
-    from inspector.gui.loader import Document
+    from inspector.core.model.canonical import InputSpec
+    from inspector.gui.workers.opening import Document
     from tests.gui.big_kernel import char_lstm_model
 
     model = replace(char_lstm_model(symbols=1, units=512), inputs=(InputSpec("chars", (None, None, 1)),))

@@ -33,7 +33,7 @@ TARGET_MS = 16.0
 
 
 def lstm_model(units: int = UNITS, steps: int = STEPS, features: int = FEATURES):
-    from inspector.core.model import Call, InputSpec, Layer, Model, TensorRef, frozen_mapping
+    from inspector.core.model.canonical import Call, InputSpec, Layer, Model, TensorRef, frozen_mapping
 
     rng = np.random.default_rng(512)
     weights = {
@@ -59,9 +59,9 @@ def setup():
 
     app = QApplication.instance() or QApplication(["bench"])
     from inspector.core.engine import run
-    from inspector.gui.loader import Document
     from inspector.gui.state import InspectorState
-    from inspector.gui.time_view import TimeView
+    from inspector.gui.time.view import TimeView
+    from inspector.gui.workers.opening import Document
 
     model = lstm_model()
     x = np.sin(np.linspace(0, 40, STEPS))[None, :, None] * np.ones((1, 1, FEATURES), np.float32)

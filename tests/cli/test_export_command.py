@@ -12,8 +12,8 @@ import pytest
 
 from inspector.cli import main
 from inspector.demo import demo_model
-from inspector.gui.export import BIAS_SIZE, GRID_SIZE, HEATMAP_SIZE, HISTOGRAM_SIZE
-from inspector.gui.prediction_export import OVERLAY_SIZE, RESIDUAL_SIZE, SCATTER_SIZE
+from inspector.gui.predictions.export import OVERLAY_SIZE, RESIDUAL_SIZE, SCATTER_SIZE
+from inspector.gui.weights.export import BIAS_SIZE, GRID_SIZE, HEATMAP_SIZE, HISTOGRAM_SIZE
 from tests.gui.images import is_drawn, png_size
 from tests.reference.reference_cases import keras_or_skip
 

@@ -179,7 +179,7 @@ def _serve() -> None:
     import traceback
 
     from inspector.core.errors import InspectorError
-    from inspector.core.load import open_model
+    from inspector.core.model.load import open_model
 
     print("ready", flush=True)
     for path in sys.stdin:

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inspector.core.gates import GATES, layer_gate_views
-from inspector.core.load import open_model
-from inspector.core.model import Layer, Model
+from inspector.core.analysis.gate_views import layer_gate_views
+from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.gates import GATES
+from inspector.core.model.load import open_model
 
 WRAPPERS_AND_CELLS = {"Sequential", "Model", "Functional", "LSTMCell", "GRUCell", "SimpleRNNCell"}
 FORMATS = {"weights-only-h5": "weights-only"}

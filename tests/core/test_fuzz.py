@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.isolated_open import ParserFailed, open_model_isolated
+from inspector.core.sandbox.isolated_open import ParserFailed, open_model_isolated
 from inspector.demo import DEMOS, demo_model
 from tests.core.fuzzing import Outcome, cases, run_in_process, source_files
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inspector.core import generators
 from inspector.core.engine import check_runnable, run
 from inspector.core.errors import InspectorError
-from inspector.core.generators import DEFAULT_TIME_STEPS, PARAMETERS, default_inputs, generate
-from inspector.core.load import open_model
-from inspector.core.model import InputSpec
-from inspector.core.sequences import token_inputs
+from inspector.core.inputs import generators
+from inspector.core.inputs.generators import DEFAULT_TIME_STEPS, PARAMETERS, default_inputs, generate
+from inspector.core.inputs.sequences import token_inputs
+from inspector.core.model.canonical import InputSpec
+from inspector.core.model.load import open_model
 
 sys.path.insert(0, str(Path(__file__).parent / "engine"))
 from engine_builders import constant_rnn, make_layer, model  # noqa: E402

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inspector.core import transfer
 from inspector.core.errors import CorruptFile, InspectorError, UnsafeFile
-from inspector.core.isolated_open import IsolatedOpener, ParserFailed, open_model_isolated
-from inspector.core.load import open_model
+from inspector.core.model.load import open_model
+from inspector.core.sandbox import transfer
+from inspector.core.sandbox.isolated_open import IsolatedOpener, ParserFailed, open_model_isolated
 from inspector.demo import DEMOS, demo_model
 from tests.core.hostile_files import write_heavy_file
 
@@ -81,7 +81,7 @@ def test_every_corpus_file_opens_identically_in_a_child(corpus_dir: Path) -> Non
 
 
 def test_frame_round_trip_keeps_odd_values() -> None:
-    from inspector.core.model import Layer, Model, frozen_mapping
+    from inspector.core.model.canonical import Layer, Model, frozen_mapping
 
     config = {"t": (1, (2, 3)), "l": [1.5, -0.0, float("nan"), float("inf")], "\0odd": 1, "n": None,
               "nested": {"x": True}, "np": np.float32(0.25)}

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from inspector.core.analysis.per_step import PerStep, last_outputs_by_step, per_step_method, per_step_outputs
 from inspector.core.engine import run
-from inspector.core.load import open_model
-from inspector.core.per_step import PerStep, last_outputs_by_step, per_step_method, per_step_outputs
-from inspector.core.sequences import read_inputs
+from inspector.core.inputs.sequences import read_inputs
+from inspector.core.model.load import open_model
 from inspector.demo import DEMOS, demo_model, demo_sequence
 from inspector.reference import seeded_inputs
 

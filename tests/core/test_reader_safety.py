@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from inspector.core.errors import CorruptFile, UnsafeFile
-from inspector.core.load import open_model
+from inspector.core.model.load import open_model
 
 DENSE_CONFIG = {
     "class_name": "Sequential",
@@ -116,7 +116,7 @@ def test_zip_path_traversal_is_refused(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_member_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from inspector.core import read_files
+    from inspector.core.io import containers as read_files
 
     monkeypatch.setattr(read_files, "MAX_WEIGHTS_BYTES", 1000)
     path = tmp_path / "model.keras"
@@ -256,7 +256,7 @@ def test_narrow_weights_are_computed_in_float32(tmp_path: Path, dtype: str) -> N
     from dataclasses import replace
 
     from inspector.core.engine import run
-    from inspector.core.model import frozen_mapping
+    from inspector.core.model.canonical import frozen_mapping
     from tests.core.hostile_files import write_lstm
 
     path = tmp_path / "narrow.h5"

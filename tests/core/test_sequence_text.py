@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from inspector.core.errors import BadSequence
-from inspector.core.sequence_text import (
+from inspector.core.inputs.text import (
     detect_separator,
     format_csv,
     format_number,

@@ -11,10 +11,10 @@ import pytest
 
 from inspector.core.engine import check_runnable, run
 from inspector.core.errors import BadSequence, InspectorError
-from inspector.core.generators import default_inputs
-from inspector.core.load import open_model
-from inspector.core.model import InputSpec
-from inspector.core.sequences import TRACE_LIMIT_BYTES, read_inputs, trace_bytes, validate
+from inspector.core.inputs.generators import default_inputs
+from inspector.core.inputs.sequences import TRACE_LIMIT_BYTES, read_inputs, trace_bytes, validate
+from inspector.core.model.canonical import InputSpec
+from inspector.core.model.load import open_model
 
 sys.path.insert(0, str(Path(__file__).parent / "engine"))
 from engine_builders import constant_rnn, make_layer, model  # noqa: E402

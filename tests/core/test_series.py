@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from inspector.core.errors import BadSequence
-from inspector.core.series import feature_columns, read_series, windows
+from inspector.core.inputs.series import feature_columns, read_series, windows
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inspector.core.layer_weights import roles_for
-from inspector.core.load import open_model
-from inspector.core.model import Layer
+from inspector.core.model.canonical import Layer
+from inspector.core.model.layer_weights import roles_for
+from inspector.core.model.load import open_model
 
 FULL_MODEL_FILES = ("keras", "h5")
 WEIGHTS_ONLY_FILES = ("weights_h5", "weights_only_h5")

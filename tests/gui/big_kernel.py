@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.core.model import Call, InputSpec, Layer, Model, TensorRef, frozen_mapping
+from inspector.core.model.canonical import Call, InputSpec, Layer, Model, TensorRef, frozen_mapping
 
 SYMBOLS, UNITS, STEPS = 1951, 128, 40
 
@@ -32,7 +32,7 @@ def char_lstm_model(symbols: int = SYMBOLS, units: int = UNITS) -> Model:
 
 
 def char_lstm_document():
-    from inspector.gui.loader import Document
+    from inspector.gui.workers.opening import Document
 
     model = char_lstm_model()
     shapes = {"chars": [None, STEPS, SYMBOLS], "lstm_1": [None, UNITS], "dense_1": [None, SYMBOLS]}

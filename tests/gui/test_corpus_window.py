@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.gui.blocks import directions_of, layer_blocks, weight_layers
+from inspector.core.analysis.weight_blocks import directions_of, layer_blocks, weight_layers
 from tests.corpus import corpus_path
 
 

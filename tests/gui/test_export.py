@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PyQt6.QtWidgets import QFileDialog
 
-from inspector.gui.export import BIAS_SIZE, GRID_SIZE, HEATMAP_SIZE, HISTOGRAM_SIZE, export_layer_plots
+from inspector.gui.weights.export import BIAS_SIZE, GRID_SIZE, HEATMAP_SIZE, HISTOGRAM_SIZE, export_layer_plots
 from tests.gui.images import is_drawn, png_size
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,9 +70,9 @@ def test_export_without_a_window_in_a_fresh_process(tmp_path: Path) -> None:
     """What `lstm-inspector export` will do: no window, no display, the same drawing code."""
     code = (
         "import sys\n"
-        "from inspector.core.load import open_model\n"
+        "from inspector.core.model.load import open_model\n"
         "from inspector.demo import demo_model\n"
-        "from inspector.gui.export import export_model_plots\n"
+        "from inspector.gui.weights.export import export_model_plots\n"
         "written = export_model_plots(open_model(demo_model('sine_gru')), sys.argv[1])\n"
         "print(len(written))\n"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.isolated_open import IsolatedOpener
+from inspector.core.sandbox.isolated_open import IsolatedOpener
 from tests.core.hostile_files import write_heavy_file, write_lambda_file
 
 CRASH = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.gui.reference_runner import CANCELLED, short_number
+from inspector.gui.workers.reference import CANCELLED, short_number
 from inspector.reference import ReferenceJob
 from tests.reference.reference_cases import keras_or_skip
 

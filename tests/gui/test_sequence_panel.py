@@ -11,9 +11,9 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication
 
 from inspector.core.engine import run
-from inspector.core.model import InputSpec
-from inspector.gui.loader import Document
-from inspector.gui.sequence_table import BAD_CELL
+from inspector.core.model.canonical import InputSpec
+from inspector.gui.sequences.table import BAD_CELL
+from inspector.gui.workers.opening import Document
 from tests.gui.big_kernel import char_lstm_model
 
 

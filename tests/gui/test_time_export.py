@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from inspector.core.engine import run
-from inspector.core.load import open_model
-from inspector.core.sequences import read_inputs
+from inspector.core.inputs.sequences import read_inputs
+from inspector.core.model.load import open_model
 from inspector.demo import demo_model, demo_sequence
-from inspector.gui.time_export import export_time_plots
+from inspector.gui.time.export import export_time_plots
 from tests.gui.images import is_drawn, png_size
 
 

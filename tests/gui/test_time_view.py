@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF, Qt
 
+from inspector.core.analysis.per_step import PerStep
 from inspector.core.engine import run
-from inspector.core.per_step import PerStep
-from inspector.gui.loader import load_document
-from inspector.gui.time_figures import MASK_RGBA, MASKED_BAR_COLOUR
-from inspector.gui.time_view import TimeView
+from inspector.gui.time.figures import MASK_RGBA, MASKED_BAR_COLOUR
+from inspector.gui.time.view import TimeView
+from inspector.gui.workers.opening import load_document
 from inspector.reference import seeded_inputs
 
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from inspector.core import engine
-from inspector.core.generators import sine
-from inspector.core.model import InputSpec
-from inspector.gui import trace_runner
-from inspector.gui.loader import Document
+from inspector.core.inputs.generators import sine
+from inspector.core.model.canonical import InputSpec
 from inspector.gui.state import InspectorState
-from inspector.gui.trace_runner import TraceRunner, TraceStatus
+from inspector.gui.workers import trace as trace_runner
+from inspector.gui.workers.opening import Document
+from inspector.gui.workers.trace import TraceRunner, TraceStatus
 from tests.gui.big_kernel import char_lstm_model
 
 

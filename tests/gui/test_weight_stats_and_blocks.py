@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inspector.core.load import open_model
-from inspector.core.weight_stats import (
+from inspector.core.analysis.weight_blocks import directions_of, file_stem, grid_positions, layer_blocks, weight_layers
+from inspector.core.analysis.weight_stats import (
     SATURATION_HELP,
     SATURATION_THRESHOLD,
     histogram,
@@ -14,8 +14,8 @@ from inspector.core.weight_stats import (
     symmetric_levels,
     weight_stats,
 )
+from inspector.core.model.load import open_model
 from inspector.demo import demo_model
-from inspector.gui.blocks import directions_of, file_stem, grid_positions, layer_blocks, weight_layers
 
 
 def test_stats_of_known_values() -> None:

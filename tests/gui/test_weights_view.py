@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF
 
-from inspector.core.weight_stats import SATURATION_THRESHOLD
+from inspector.core.analysis.weight_stats import SATURATION_THRESHOLD
 from tests.gui.big_kernel import SYMBOLS, UNITS, char_lstm_document
 
 
@@ -144,7 +144,7 @@ def test_tick_labels_are_never_rescaled(window, open_and_wait) -> None:
 
 
 def test_inf_weights_are_drawn_like_nan_in_the_grey_of_the_legend() -> None:
-    from inspector.gui.figures import _display_values
+    from inspector.gui.weights.figures import _display_values
 
     shown = _display_values(np.array([[1.0, np.inf], [-np.inf, np.nan]]))
     assert shown[0, 0] == 1.0 and np.isnan(shown[0, 1]) and np.isnan(shown[1, 0]) and np.isnan(shown[1, 1])

@@ -13,7 +13,7 @@ from reference_cases import ZOO_IDS, Batch, Case, keras_or_skip, read_npz_inputs
 
 from inspector import cli
 from inspector.commands import verify
-from inspector.core.load import open_model
+from inspector.core.model.load import open_model
 from inspector.reference import seeded_inputs
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inspector.core.model import Model
+from inspector.core.model.canonical import Model
 from inspector.reference import ReferenceJob, ReferenceResult
 
 # zoo recipes whose Keras references the agreement and diagnosis tests use (both runtimes)

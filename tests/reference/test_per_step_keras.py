@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from reference_cases import Case, keras_or_skip, run_batch
 
+from inspector.core.analysis.per_step import PerStep, per_step_outputs
 from inspector.core.engine import run
-from inspector.core.load import open_model
-from inspector.core.per_step import PerStep, per_step_outputs
+from inspector.core.model.load import open_model
 from inspector.reference import seeded_inputs
 
 FREE_LENGTH = {"tfk1_imdb_embedding_bigru_224tf.h5": "prefix", "tfk2_stateful_gru_resetafter_td_2150.h5": "sequence"}

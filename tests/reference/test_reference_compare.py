@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inspector.core.compare import compare_arrays, json_number, sequence_steps, tolerance_for
+from inspector.core.analysis.compare import compare_arrays, json_number, sequence_steps, tolerance_for
 
 
 def test_tolerance_grows_with_the_sequence_length() -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from reference_cases import Batch, Case
 
-from inspector.core.compare import compare_model
+from inspector.core.analysis.compare import compare_model
 from inspector.core.engine import run as run_engine
 
 CUDNN_FILES = ("k2_cudnnlstm_attention_220.h5", "k2_cudnnlstm_multi_input_attention_220.h5")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.load import open_model
-from inspector.core.model import Layer, Model, frozen_mapping
+from inspector.core.model.canonical import Layer, Model, frozen_mapping
+from inspector.core.model.load import open_model
 from inspector.demo import demo_model
 from inspector.reference import KERAS3, TF_KERAS, plan_reference, unsafe_reason
 
@@ -74,7 +74,7 @@ def test_built_in_layers_are_allowed() -> None:
 
 
 def test_the_parent_side_never_imports_tensorflow() -> None:
-    code = ("import sys; import inspector.reference, inspector.commands.verify, inspector.core.diagnosis; "
+    code = ("import sys; import inspector.reference, inspector.commands.verify, inspector.core.analysis.diagnosis; "
             "bad = [m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules]; print(bad); "
             "sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

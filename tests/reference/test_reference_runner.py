@@ -12,15 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inspector.core.load import open_model
+from inspector.core.model.load import open_model
 from inspector.demo import demo_model
-from inspector.reference import (
-    ReferenceCancelled,
-    ReferenceFailed,
-    ReferenceJob,
-    ReferenceTimeout,
-    seeded_inputs,
-)
+from inspector.reference import ReferenceCancelled, ReferenceFailed, ReferenceJob, ReferenceTimeout, seeded_inputs
 
 REPO = Path(__file__).resolve().parents[2]
 

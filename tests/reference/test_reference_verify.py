@@ -11,7 +11,7 @@ import pytest
 from reference_cases import Batch
 
 from inspector.commands import verify
-from inspector.core.model import frozen_mapping
+from inspector.core.model.canonical import frozen_mapping
 
 TF_KERAS_FILE = "k2_dl4j_bidirectional_lstm_theano_2.h5"
 KERAS3_FILE = "k3_stacked_lstm_341.keras"

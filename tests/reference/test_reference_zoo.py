@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from reference_cases import ZOO_IDS, Batch, Case
 
-from inspector.core.compare import compare_model
-from inspector.core.diagnosis import diagnose
+from inspector.core.analysis.compare import compare_model
+from inspector.core.analysis.diagnosis import diagnose
 from inspector.core.engine import run as run_engine
-from inspector.core.model import Layer, Model, frozen_mapping
+from inspector.core.model.canonical import Layer, Model, frozen_mapping
 
 
 def compare(case: Case, model: Model | None = None):

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from inspector.core.errors import InspectorError  # noqa: E402
-from inspector.core.isolated_open import ParserFailed, open_model_isolated  # noqa: E402
+from inspector.core.sandbox.isolated_open import ParserFailed, open_model_isolated  # noqa: E402
 from inspector.demo import DEMOS, demo_model  # noqa: E402
 from tests.core.fuzzing import Case, Outcome, cases, run_in_process, source_files  # noqa: E402
 from tests.corpus import corpus_path  # noqa: E402

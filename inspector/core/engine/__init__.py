@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-from .control import Cancelled
-from .graph import Result, check_runnable, run
-from .shapes import output_shapes
-from .trace import DirectionTrace, Trace
+from inspector.core.engine.control import Cancelled
+from inspector.core.engine.graph import Result, check_runnable, run
+from inspector.core.engine.shapes import output_shapes
+from inspector.core.engine.trace import DirectionTrace, Trace
 
 __all__ = ["Cancelled", "DirectionTrace", "Result", "Trace", "check_runnable", "output_shapes", "run"]

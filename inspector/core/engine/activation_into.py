@@ -1,6 +1,6 @@
 """Activations written into a preallocated array: the time loop's hot path.
 
-Same maths as `inspector.core.activations` (which stays the definition); the common gate
+Same maths as `inspector.core.model.activations` (which stays the definition); the common gate
 activations get in-place versions so one time step allocates nothing.
 Call inside `np.errstate(over="ignore")`: exp overflow is the correct limit of sigmoid.
 """
@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .. import activations
+from inspector.core.model import activations
 
 Array = np.ndarray
 Into = Callable[[Array, Array], None]

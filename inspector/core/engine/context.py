@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..errors import UnsupportedModel
-from ..model import Layer
-from .control import RunControl
-from .trace import Trace
+from inspector.core.engine.control import RunControl
+from inspector.core.engine.trace import Trace
+from inspector.core.errors import UnsupportedModel
+from inspector.core.model.canonical import Layer
 
 Array = np.ndarray
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model import Layer
-from .convolution import as_tuple, convolve, from_channels_last, to_channels_last
-from .recurrent import Array, LSTMCell
+from inspector.core.engine.convolution import as_tuple, convolve, from_channels_last, to_channels_last
+from inspector.core.engine.recurrent import Array, LSTMCell
+from inspector.core.model.canonical import Layer
 
 
 class ConvLSTMCell(LSTMCell):

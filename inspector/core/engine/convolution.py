@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..errors import UnsupportedModel
+from inspector.core.errors import UnsupportedModel
 
 Array = np.ndarray
 

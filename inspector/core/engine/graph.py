@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import BadSequence, InspectorError, UnsupportedModel
-from ..model import Call, Layer, Model
-from .blas_threads import single_blas_thread
-from .context import Context
-from .control import RunControl
-from .registry import Array, Mask, apply_layer, lookup
-from .trace import Trace
+from inspector.core.engine.blas_threads import single_blas_thread
+from inspector.core.engine.context import Context
+from inspector.core.engine.control import RunControl
+from inspector.core.engine.registry import Array, Mask, apply_layer, lookup
+from inspector.core.engine.trace import Trace
+from inspector.core.errors import BadSequence, InspectorError, UnsupportedModel
+from inspector.core.model.canonical import Call, Layer, Model
 
 Inputs = Array | Sequence[Array] | Mapping[str, Array]
 # what a layer may raise on a file it cannot handle; reported as UnsupportedModel with its name

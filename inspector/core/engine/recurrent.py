@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import UnsupportedModel
-from ..model import Layer
-from .activation_into import activation_into
-from .control import RunControl
-from .gate_layout import GateLayout, finish_sigmoid, sigmoid_from_half
+from inspector.core.engine.activation_into import activation_into
+from inspector.core.engine.control import RunControl
+from inspector.core.engine.gate_layout import GateLayout, finish_sigmoid, sigmoid_from_half
+from inspector.core.errors import UnsupportedModel
+from inspector.core.model.canonical import Layer
 
 Array = np.ndarray
 Product = Callable[[Array, Array], None]

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import UnsupportedModel
-from ..model import Layer
-from .context import Context
+from inspector.core.engine.context import Context
+from inspector.core.errors import UnsupportedModel
+from inspector.core.model.canonical import Layer
 
 Array = np.ndarray
 Mask = Array | None
@@ -25,16 +25,16 @@ Outputs = tuple[list[Array], list[Mask]]
 LayerFn = Callable[[Layer, list[Array], list[Mask], Context], Outputs]
 
 LAYERS: dict[str, LayerFn] = {}
-_loaded = False  # not `if not LAYERS`: importing one layers_* module first would leave the rest unloaded
+_loaded = False  # not `if not LAYERS`: importing one layers module first would leave the rest unloaded
 _MODULES = (
-    "layers_core",
-    "layers_activation",
-    "layers_conv",
-    "layers_merge",
-    "layers_norm",
-    "layers_attention",
-    "layers_rnn",
-    "layers_wrappers",
+    "core",
+    "activation",
+    "conv",
+    "merge",
+    "norm",
+    "attention",
+    "rnn",
+    "wrappers",
 )
 
 
@@ -61,7 +61,7 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         for module in _MODULES:
-            importlib.import_module(f"{__package__}.{module}")
+            importlib.import_module(f"{__package__}.layers.{module}")
         _loaded = True
 
 

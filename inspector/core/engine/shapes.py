@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InspectorError
-from ..model import Model
-from .context import Context
-from .control import RunControl
-from .graph import Step, call_order, execute
+from inspector.core.engine.context import Context
+from inspector.core.engine.control import RunControl
+from inspector.core.engine.graph import Step, call_order, execute
+from inspector.core.errors import InspectorError
+from inspector.core.model.canonical import Model
 
 Shape = tuple[int | None, ...]
 PROBES = ((2, 7), (3, 11))  # (batch, length of every free dimension)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..gates import GATES as WEIGHT_GATES
+from inspector.core.model.gates import GATES as WEIGHT_GATES
 
 CANDIDATES = ("c", "h")  # the candidate blocks are traced as c~ and h~, as the GUI labels them
 GATES = {cls: tuple(g + "~" if g in CANDIDATES else g for g in gates) for cls, gates in WEIGHT_GATES.items()}

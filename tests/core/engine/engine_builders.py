@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from inspector.core.engine import run
-from inspector.core.model import Call, InputSpec, Layer, Model, TensorRef, frozen_mapping
+from inspector.core.model.canonical import Call, InputSpec, Layer, Model, TensorRef, frozen_mapping
 
 # inputs and tolerance of keras/src/layers/rnn/*_test.py
 TOL = {"atol": 1e-5, "rtol": 1e-5}

@@ -1,4 +1,4 @@
-"""The time loop's in-place activations compute what inspector.core.activations defines
+"""The time loop's in-place activations compute what inspector.core.model.activations defines
 (to 2 float32 ulp: 1/(1+exp(-x)) and the overflow-free form round differently)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inspector.core import activations
 from inspector.core.engine.activation_into import FAST, activation_into, apply
+from inspector.core.model import activations
 
 
 @pytest.mark.parametrize("name", sorted(FAST))

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from inspector.core.engine import run
-from inspector.core.load import open_model
+from inspector.core.model.load import open_model
 from tests.corpus import corpus_path
 
 ATOL = 1e-4

@@ -29,7 +29,7 @@ from engine_builders import (
 )
 
 from inspector.core.engine import run
-from inspector.core.model import InputSpec, TensorRef
+from inspector.core.model.canonical import InputSpec, TensorRef
 
 
 def predict_single(class_name, units, sequence, **config):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from inspector.core.engine import run
-from inspector.core.load import open_model
+from inspector.core.model.load import open_model
 
 CASES = Path(__file__).resolve().parent / "keras_cases"
 NAMES = ("initial_state_mask", "merge_masks", "td_masked", "attention_mask")

@@ -8,7 +8,7 @@ import sys
 
 def test_importing_one_layer_module_first_still_loads_every_class() -> None:
     code = (
-        "import inspector.core.engine.layers_core\n"
+        "import inspector.core.engine.layers.core\n"
         "from inspector.core.engine.registry import supported_classes\n"
         "assert {'LSTM', 'GRU', 'Bidirectional', 'Dense'} <= supported_classes(), supported_classes()\n"
     )

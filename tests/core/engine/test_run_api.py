@@ -10,7 +10,7 @@ from engine_builders import SEQ_2_4_3, TOL, constant_rnn, make_layer, model, sin
 
 from inspector.core.engine import Cancelled, check_runnable, run
 from inspector.core.errors import BadSequence, UnsupportedModel
-from inspector.core.model import Call, InputSpec, TensorRef
+from inspector.core.model.canonical import Call, InputSpec, TensorRef
 
 
 def lstm_model(steps: int = 50):

@@ -7,8 +7,8 @@ import pytest
 from engine_builders import constant_rnn, make_layer, model
 
 from inspector.core.errors import BadSequence
-from inspector.core.model import InputSpec
-from inspector.core.sequences import read_inputs
+from inspector.core.inputs.sequences import read_inputs
+from inspector.core.model.canonical import InputSpec
 
 
 @pytest.fixture

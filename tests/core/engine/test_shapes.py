@@ -6,7 +6,7 @@ import numpy as np
 from engine_builders import constant_rnn, make_layer, model
 
 from inspector.core.engine import output_shapes
-from inspector.core.model import InputSpec, TensorRef
+from inspector.core.model.canonical import InputSpec, TensorRef
 
 
 def conv_stack(steps):

@@ -18,7 +18,7 @@ from engine_builders import (
 )
 
 from inspector.core.engine import run
-from inspector.core.model import InputSpec
+from inspector.core.model.canonical import InputSpec
 
 
 def masked_lstm_trace(mask, **config):

@@ -19,8 +19,8 @@ import pytest
 
 from inspector.core.engine import run
 from inspector.core.errors import UnsupportedModel
-from inspector.core.load import open_model
-from inspector.core.model import Layer, Model
+from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.load import open_model
 from tests.zoo.recipes import all_recipes
 
 ATOL = 1e-5

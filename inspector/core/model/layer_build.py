@@ -1,0 +1,116 @@
+"""Build canonical Layers from a config entry and its stored arrays.
+
+Wrappers are resolved here: Bidirectional becomes forward + backward recurrent children,
+TimeDistributed a child "layer". Activations are bound to the writing Keras; anything the
+engine cannot run is kept, with runnable=False and the reason in the user's words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspector.core.errors import InspectorError, UnsupportedModel
+from inspector.core.io.containers import StoredWeight
+from inspector.core.model.activations import activation_name
+from inspector.core.model.canonical import Call, Layer, frozen_mapping
+from inspector.core.model.dialects import normalize_layer
+from inspector.core.model.layer_weights import assign, raw_roles
+
+RUNNABLE_CLASSES = frozenset({
+    "InputLayer", "LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "Bidirectional",
+    "TimeDistributed", "Masking", "Embedding", "Dense", "Activation", "Dropout", "SpatialDropout1D",
+    "GaussianNoise", "GaussianDropout", "AlphaDropout", "BatchNormalization", "LayerNormalization",
+    "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
+    "Flatten", "Reshape", "Permute", "RepeatVector", "Concatenate", "Add", "Subtract", "Multiply",
+    "Average", "Maximum", "Minimum", "Dot", "Attention", "AdditiveAttention",
+    "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "ThresholdedReLU",
+})
+CODE_CLASSES = {
+    "Lambda": "a Lambda layer holds Python code; LSTM Inspector never runs code from a file",
+    "TFOpLambda": "a TensorFlow operation recorded as code; LSTM Inspector never runs code from a file",
+    "SlicingOpLambda": "a TensorFlow slicing operation recorded as code; never run from a file",
+}
+ACTIVATION_KEYS = ("activation", "recurrent_activation")
+
+
+def build_layer(class_name: str, stored_class: str, config: dict[str, Any], stored: list[StoredWeight],
+                keras_major: int, calls: tuple[Call, ...] = ()) -> Layer:
+    name = str(config.get("name"))
+    as_stored = tuple((w.name, tuple(w.array.shape)) for w in stored)
+    try:
+        children = _children(class_name, config, stored, keras_major)
+        weights, names = ({}, {}) if children else assign(class_name, config, stored, stored_class)
+    except InspectorError as exc:
+        weights, names = raw_roles(stored)
+        return Layer(name, class_name, frozen_mapping(config), frozen_mapping(weights), frozen_mapping(names),
+                     calls=calls, stored_class=stored_class, stored=as_stored, runnable=False, reason=str(exc))
+    reason = _bind_activations(config, keras_major) or _why_not_runnable(class_name, stored_class, config)
+    reason = reason or next((f"{key}: {c.reason}" for key, c in children.items() if not c.runnable), "")
+    return Layer(name, class_name, frozen_mapping(config), frozen_mapping(weights), frozen_mapping(names),
+                 frozen_mapping(children), calls, stored_class, as_stored, runnable=not reason, reason=reason)
+
+
+def _bind_activations(config: dict[str, Any], keras_major: int) -> str:
+    """Replace stored activation names with canonical ones; the reason if one is unknown."""
+    for key in ACTIVATION_KEYS:
+        if key in config:
+            try:
+                config[key] = activation_name(config[key], keras_major)
+            except UnsupportedModel as exc:
+                return str(exc)
+    return ""
+
+
+def _why_not_runnable(class_name: str, stored_class: str, config: dict[str, Any]) -> str:
+    if stored_class in CODE_CLASSES or class_name in CODE_CLASSES:
+        return CODE_CLASSES.get(stored_class) or CODE_CLASSES[class_name]
+    if class_name in ("Sequential", "Functional"):
+        return f"a {class_name} model nested inside the model cannot run yet; its weights are shown as stored"
+    if config.get("unsupported"):
+        return str(config["unsupported"])
+    if class_name not in RUNNABLE_CLASSES:
+        return f"{stored_class or class_name} is not a built-in Keras layer that LSTM Inspector can run (custom code)"
+    if config.get("time_major"):
+        return "time_major=True is not supported"
+    return ""
+
+
+def _children(class_name: str, config: dict[str, Any], stored: list[StoredWeight],
+              keras_major: int) -> dict[str, Layer]:
+    if class_name == "Bidirectional":
+        return _bidirectional(config, stored, keras_major)
+    if class_name == "TimeDistributed":
+        return {"layer": _inner(config.get("layer"), stored, keras_major)}
+    return {}
+
+
+def _inner(spec: Any, stored: list[StoredWeight], keras_major: int, **overrides: Any) -> Layer:
+    if not isinstance(spec, dict) or not isinstance(spec.get("config"), dict):
+        raise UnsupportedModel("a wrapper layer has no inner layer config")
+    stored_class = str(spec.get("class_name"))
+    class_name, config = normalize_layer(stored_class, spec["config"], keras_major)
+    config.update(overrides)
+    return build_layer(class_name, stored_class, config, stored, keras_major)
+
+
+def _bidirectional(config: dict[str, Any], stored: list[StoredWeight], keras_major: int) -> dict[str, Layer]:
+    """Keras stores forward weights, then backward weights, in one list."""
+    half = len(stored) // 2
+    forward_spec = config.get("layer")
+    backward_spec = config.get("backward_layer")
+    forward_name = "forward_" + _inner_name(forward_spec)
+    forward = _inner(forward_spec, stored[:half], keras_major, name=forward_name)
+    if isinstance(backward_spec, dict):
+        backward = _inner(backward_spec, stored[half:], keras_major)
+    else:
+        go_backwards = not forward.config.get("go_backwards", False)
+        backward = _inner(forward_spec, stored[half:], keras_major,
+                          name="backward_" + _inner_name(forward_spec), go_backwards=go_backwards)
+    return {"forward": forward, "backward": backward}
+
+
+def _inner_name(spec: Any) -> str:
+    if isinstance(spec, dict) and isinstance(spec.get("config"), dict):
+        name = str(spec["config"].get("name", "layer"))
+        return name.removeprefix("forward_")
+    return "layer"

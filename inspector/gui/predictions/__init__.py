@@ -1,0 +1,1 @@
+"""The Predictions tab: the numpy engine's output against Keras's, residual, scatter, per-layer errors."""

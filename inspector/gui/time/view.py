@@ -1,0 +1,343 @@
+"""The Time steps tab: every gate, c and h of one recurrent layer (and direction) over the time steps of
+one sequence, with a time cursor shared through the state, bars of every unit at the cursor, line
+plots of chosen units and the model's output after every step. Reads and writes only the state.
+
+Keys (while the view has focus): Left/Right one step, PageUp/PageDown ten, Home/End first/last,
+Space play/pause. Click a heatmap row to add or remove that unit; double-click to move the cursor.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.core.analysis.per_step import PerStep
+from inspector.core.analysis.time_quantities import Series, layer_series, parse_units, units_text
+from inspector.core.analysis.weight_blocks import file_stem
+from inspector.core.engine.trace import DirectionTrace
+from inspector.gui.state import VALUE_MODES, InspectorState
+from inspector.gui.time.controls import PAGE, TimeControls
+from inspector.gui.time.export import ExportMenus, export_time_plots, grid_title, per_step_title
+from inspector.gui.time.figures import TimeFigure, draw_time_grid
+from inspector.gui.time.lines import LinesFigure, draw_per_step, draw_unit_lines
+from inspector.gui.widgets.sequence_box import SequenceBox
+from inspector.gui.workers.per_step import PerStepJob
+
+
+class TimeView(QWidget):
+    def __init__(self, state: InspectorState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.series: list[Series] = []
+        self.figure = TimeFigure()
+        self.lines = LinesFigure()
+        self.per_step_lines = LinesFigure()
+        self.per_step: PerStep | str = ""
+        self.job = PerStepJob(self)
+        self.job.finished.connect(self._on_per_step)
+        self.job.progress.connect(lambda f: self.per_step_note.setText(f"output after every step: {f:.0%} ..."))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build()
+        self.menus = ExportMenus(self, self._file_stem)
+        for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self._redraw),
+                             (state.inputs_changed, self._on_inputs), (state.sequence_changed, self._redraw),
+                             (state.result_changed, self._on_result), (state.time_step_changed, self._on_time_step),
+                             (state.units_changed, self._on_units), (state.value_mode_changed, self._redraw)):
+            signal.connect(slot)
+        self._redraw()
+
+    # ----- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._build_selectors())
+        self.controls = TimeControls(self.state)
+        layout.addWidget(self.controls)
+        self.grid = self._graphics()
+        self.unit_widget = self._graphics()
+        self.per_step_widget = self._graphics()
+        self.per_step_note = QLabel(wordWrap=True)
+        per_step_box = QWidget()
+        box = QVBoxLayout(per_step_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.per_step_widget, 1)
+        box.addWidget(self.per_step_note)
+        self.lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower.addWidget(self.unit_widget)
+        self.lower.addWidget(per_step_box)
+        self.lower.setChildrenCollapsible(False)
+        self.content = QSplitter(Qt.Orientation.Vertical)
+        self.content.addWidget(self.grid)
+        self.content.addWidget(self.lower)
+        self.content.setSizes([660, 240])
+        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.content)
+        self.stack.addWidget(self.message)
+        layout.addWidget(self.stack, 1)
+        self.grid.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.grid.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def _graphics(self) -> pg.GraphicsLayoutWidget:
+        widget = pg.GraphicsLayoutWidget()
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys move the cursor, not the plots
+        return widget
+
+    def _build_selectors(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.layer_box = QComboBox(minimumContentsLength=18, placeholderText="choose a recurrent layer")
+        self.layer_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.layer_box.activated.connect(lambda i: self.state.select_layer(self.layer_box.itemData(i)))
+        self.direction_label = QLabel("direction:")
+        self.direction_box = QComboBox()
+        self.direction_box.activated.connect(lambda i: self.state.select_direction(self.direction_box.itemText(i)))
+        self.sequence_label = QLabel("sequence:")
+        self.sequence_box = SequenceBox(toolTip="which sequence of the batch")
+        self.sequence_box.valueChanged.connect(self.state.select_sequence)
+        self.mode_buttons = []
+        for widget in (QLabel("layer:"), self.layer_box, self.direction_label, self.direction_box,
+                       self.sequence_label, self.sequence_box):
+            row.addWidget(widget)
+        row.addSpacing(12)
+        for mode in VALUE_MODES:
+            button = QRadioButton(f"gate {mode}s", checked=mode == self.state.value_mode)
+            button.toggled.connect(lambda on, m=mode: on and self.state.set_value_mode(m))
+            self.mode_buttons.append(button)
+            row.addWidget(button)
+        row.addSpacing(12)
+        row.addWidget(QLabel("units:"))
+        self.units_edit = QLineEdit(placeholderText="click a heatmap row, or type 3, 7, 12-14", maximumWidth=240)
+        self.units_edit.editingFinished.connect(self._on_units_typed)
+        row.addWidget(self.units_edit)
+        self.readout = QLabel()
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.readout, 1)
+        return row
+
+    # ----- what to show ----------------------------------------------------------------------
+    def trace(self) -> DirectionTrace | None:
+        """The trace of the selected layer and direction, or None."""
+        result, name = self.state.result, self.state.layer_name
+        if result is None or result.trace is None or name not in result.trace:
+            return None
+        directions = result.trace[name]
+        return directions.get(self.state.direction) or next(iter(directions.values()))
+
+    def empty_text(self) -> str:
+        state = self.state
+        if state.document is None:
+            return "No model open.\n\nDrop a .h5, .hdf5 or .keras file here, or use File > Open or File > Open Demo."
+        recurrent = [layer.name for layer in state.document.model.recurrent_layers]
+        if not recurrent:
+            return "This model has no recurrent layer: there are no gates to follow over time."
+        if not state.inputs:
+            return "Enter a sequence (Sequence panel: type, paste, load or generate one) to step through it."
+        if state.result is None:
+            return f"No trace for this sequence: {state.result_reason}" if state.result_reason else "Computing the trace ..."
+        layer = state.layer
+        what = f"Layer {layer.name} ({layer.class_name})" if layer is not None else "No layer is selected; it"
+        return f"{what} has no time steps to show. Choose a recurrent layer: {', '.join(recurrent)}."
+
+    def _redraw(self, *_args) -> None:
+        self._fill_selectors()
+        trace = self.trace()
+        self.stack.setCurrentIndex(0 if trace is not None else 1)
+        self.message.setText(self.empty_text())
+        if trace is None:
+            self.series = []
+            return
+        state = self.state
+        sequence = min(state.sequence, trace.batch - 1)
+        cell = state.layer.directions().get(trace.direction) if state.layer is not None else None
+        self.series = layer_series(trace, cell, sequence, state.value_mode)
+        mask = trace.mask[sequence]
+        self.figure = draw_time_grid(self.grid.ci, self.series, mask, state.time_step, grid_title(state.layer, trace, sequence))
+        self.figure.set_units(state.units)
+        self.lines = draw_unit_lines(self.unit_widget.ci, self.series, state.units, mask, state.time_step)
+        self._draw_per_step()
+        self.menus.attach(self.grid, [r.plot for r in self.figure.rows] + [r.bars_plot for r in self.figure.rows])
+        self.menus.attach(self.unit_widget, self.lines.plots)
+        self._on_time_step(state.time_step)
+
+    def _fill_selectors(self) -> None:
+        state, model = self.state, self.state.document.model if self.state.document else None
+        traced = state.result.trace if state.result is not None and state.result.trace is not None else None
+        layers = [layer for layer in (model.recurrent_layers if model else []) if traced is None or layer.name in traced]
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        for layer in layers:
+            self.layer_box.addItem(f"{layer.name}  ({layer.class_name})", layer.name)
+        self.layer_box.setCurrentIndex(self.layer_box.findData(state.layer_name))
+        self.layer_box.blockSignals(False)
+        directions = list(traced[state.layer_name]) if traced is not None and state.layer_name in traced else []
+        self.direction_box.clear()
+        self.direction_box.addItems(directions)
+        self.direction_box.setCurrentText(state.direction)
+        for widget in (self.direction_box, self.direction_label):
+            widget.setVisible(len(directions) > 1)
+        batch = int(state.inputs[0].shape[0]) if state.inputs else 0
+        self.sequence_box.blockSignals(True)
+        self.sequence_box.set_batch(batch)
+        self.sequence_box.setValue(state.sequence)
+        self.sequence_box.blockSignals(False)
+        for widget in (self.sequence_box, self.sequence_label):
+            widget.setVisible(batch > 1)
+        for button, mode in zip(self.mode_buttons, VALUE_MODES, strict=True):
+            button.setChecked(mode == state.value_mode)
+        self.units_edit.setText(units_text(state.units))
+
+    # ----- state -> view ----------------------------------------------------------------------
+    def _on_document(self, _document) -> None:
+        self.job.cancel()
+        self.per_step = ""
+        self.controls.set_length(0)
+        self._redraw()
+
+    def _on_inputs(self) -> None:
+        self.job.cancel()
+        self.per_step = ""
+        self.controls.set_length(self.state.time_steps)
+        self._redraw()
+
+    def _on_result(self) -> None:
+        state = self.state
+        self.per_step = ""
+        self.controls.set_length(state.time_steps)
+        if state.result is not None and state.document is not None and state.inputs:
+            self.job.start(state.document.model, state.inputs, state.result)  # may answer at once
+        self._redraw()
+
+    def _on_per_step(self, answer: PerStep | str) -> None:
+        self.per_step = answer
+        if self.series:
+            self._draw_per_step()
+
+    def _draw_per_step(self) -> None:
+        answer, layout = self.per_step, self.per_step_widget.ci
+        shown = isinstance(answer, PerStep) and self.state.sequence < answer.values[0].shape[0]
+        if shown and self.per_step_widget.isHidden():  # a splitter gives a re-shown widget almost no room
+            width = max(self.lower.width(), 2)
+            self.lower.setSizes([width * 11 // 20, width * 9 // 20])
+        self.per_step_widget.setVisible(shown)  # without it, the note alone says why
+        if shown:
+            values = answer.values[0][self.state.sequence]
+            self.per_step_lines = draw_per_step(layout, values, self.state.time_step, per_step_title(answer))
+            self.per_step_note.setText(f"computed as {answer.description}")
+            self.menus.attach(self.per_step_widget, self.per_step_lines.plots)
+            return
+        layout.clear()
+        self.per_step_lines = LinesFigure()
+        note = "computing the output after every step ..." if self.job.pending else answer
+        self.per_step_note.setText(f"output after every step: {note}" if note else "")
+
+    def _on_time_step(self, t: int) -> None:
+        if not self.series:
+            return
+        t = min(t, self.series[0].values.shape[0] - 1)
+        self.figure.set_time_step(t)
+        self.lines.set_time_step(t)
+        self.per_step_lines.set_time_step(t)
+        masked = self.figure.mask.size and not self.figure.mask[t]
+        self.controls.position.setText(f"t = {t}  of 0..{self.series[0].values.shape[0] - 1}"
+                                       + ("  (masked)" if masked else ""))
+
+    def _on_units(self, units: list[int]) -> None:
+        self.units_edit.setText(units_text(units))
+        if self.series:
+            self.figure.set_units(units)
+            trace_mask = self.figure.mask
+            self.lines = draw_unit_lines(self.unit_widget.ci, self.series, units, trace_mask, self.state.time_step)
+            self.menus.attach(self.unit_widget, self.lines.plots)
+
+    def _on_units_typed(self) -> None:
+        count = self.series[0].units if self.series else 0
+        try:
+            self.state.set_units(parse_units(self.units_edit.text(), count))
+            self.units_edit.setToolTip("")
+            self.units_edit.setStyleSheet("")
+        except ValueError as error:
+            self.units_edit.setToolTip(str(error))
+            self.units_edit.setStyleSheet("QLineEdit { background: #ffe0e0; }")
+            self.readout.setText(str(error))
+
+    # ----- mouse and keys ------------------------------------------------------------------------
+    def toggle_unit(self, unit: int) -> None:
+        units = list(self.state.units)
+        units.remove(unit) if unit in units else units.append(unit)
+        self.state.set_units(units)
+
+    def _cell_at(self, position: QPointF) -> tuple[Series, int, int] | None:
+        """(series, unit, time step) under a scene position in a heatmap (time step -1 in a bar chart)."""
+        for row in self.figure.rows:
+            for plot, in_bars in ((row.plot, False), (row.bars_plot, True)):
+                if plot.vb.sceneBoundingRect().contains(position):
+                    point = plot.vb.mapSceneToView(position)
+                    unit, t = math.floor(point.y() + 0.5), -1 if in_bars else math.floor(point.x() + 0.5)
+                    steps, units = row.series.values.shape
+                    if 0 <= unit < units and t < steps:
+                        return row.series, unit, t
+        return None
+
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        cell = self._cell_at(position)
+        if cell is not None:
+            series, unit, t = cell
+            t = self.figure.time_step if t < 0 else t
+            masked = "  (masked step)" if self.figure.mask.size and not self.figure.mask[t] else ""
+            self.readout.setText(f"{series.name}   unit {unit}, t {t}:   {float(series.values[t, unit]):.6g}{masked}")
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        cell = self._cell_at(event.scenePos())
+        if cell is None:
+            return
+        _, unit, t = cell
+        if event.double():
+            if t >= 0:
+                self.state.set_time_step(t)
+        else:
+            self.toggle_unit(unit)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        key, controls = event.key(), self.controls
+        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_PageUp: -PAGE, Qt.Key.Key_PageDown: PAGE}
+        if key in moves:
+            controls.step(moves[key])
+        elif key == Qt.Key.Key_Home:
+            controls.first()
+        elif key == Qt.Key.Key_End:
+            controls.last()
+        elif key == Qt.Key.Key_Space:
+            controls.toggle_play()
+        else:
+            super().keyPressEvent(event)
+
+    # ----- export -----------------------------------------------------------------------------------
+    def _file_stem(self) -> str:
+        layer = self.state.layer
+        return file_stem(layer, self.state.direction) if layer is not None else "time"
+
+    def export_gate_plots(self, folder: str | Path) -> list[Path]:
+        """Every time-view plot of the selected layer and direction, as PNG, into `folder`."""
+        state = self.state
+        if self.trace() is None or state.document is None:
+            return []
+        return export_time_plots(state.document.model, state.result, state.layer_name, state.direction, folder,
+                                 sequence=state.sequence, value_mode=state.value_mode, time_step=state.time_step,
+                                 units=state.units, per_step=self.per_step)

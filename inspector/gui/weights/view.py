@@ -1,0 +1,199 @@
+"""The Weights tab: pick a layer (and direction), see W, U and b of every gate as heatmaps,
+per-gate statistics and histograms. Reads and writes only the state object."""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QRadioButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.core.analysis.weight_blocks import Block, directions_of, file_stem, layer_blocks, weight_layers
+from inspector.core.model.gates import GATE_TITLES
+from inspector.gui.state import SCALE_MODES, InspectorState
+from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
+from inspector.gui.weights.stats_table import StatsTable
+from inspector.gui.widgets.png import save_plot_png, save_widget_png
+from inspector.gui.workers.opening import Document
+
+
+class WeightsView(QWidget):
+    def __init__(self, state: InspectorState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.blocks: list[Block] = []
+        self.figure = WeightFigure()
+        self._plots_with_export: weakref.WeakSet[pg.PlotItem] = weakref.WeakSet()
+        self._build()
+        state.document_changed.connect(self._on_document)
+        state.selection_changed.connect(self._on_selection)
+        state.scale_mode_changed.connect(self._on_scale_mode)
+        self._on_selection(state.layer_name, state.direction)  # "no model open" until one is
+
+    # ----- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self._build_controls())
+        self.heatmaps = pg.GraphicsLayoutWidget()
+        self.histograms = pg.GraphicsLayoutWidget()
+        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.heatmaps)
+        self.stack.addWidget(self.message)
+        self.table = StatsTable()
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.table)
+        lower.addWidget(self.histograms)
+        lower.setSizes([480, 700])
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.stack)
+        splitter.addWidget(lower)
+        splitter.setSizes([640, 260])
+        layout.addWidget(splitter, 1)
+        self.heatmaps.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def _build_controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.layer_box = QComboBox(minimumContentsLength=24)
+        self.layer_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.layer_box.activated.connect(lambda i: self.state.select_layer(self.layer_box.itemData(i)))
+        self.direction_box = QComboBox()
+        self.direction_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.direction_box.activated.connect(lambda i: self.state.select_direction(self.direction_box.itemText(i)))
+        self.direction_label = QLabel("direction:")
+        self.scale_group = QButtonGroup(self)
+        row.addWidget(QLabel("layer:"))
+        row.addWidget(self.layer_box)
+        row.addWidget(self.direction_label)
+        row.addWidget(self.direction_box)
+        row.addSpacing(16)
+        row.addWidget(QLabel("scale:"))
+        for mode in SCALE_MODES:
+            button = QRadioButton(mode, checked=mode == self.state.scale_mode)
+            button.setToolTip("one colour scale for every heatmap" if mode == "shared"
+                              else "each gate gets its own colour scale (W, U and b of a gate share it)")
+            button.toggled.connect(lambda on, m=mode: on and self.state.set_scale_mode(m))
+            self.scale_group.addButton(button)
+            row.addWidget(button)
+        row.addSpacing(16)
+        self.readout = QLabel("move the mouse over a heatmap to read a weight")
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.readout, 1)
+        return row
+
+    # ----- state -> view --------------------------------------------------------------------
+    def _on_document(self, document: Document) -> None:
+        self.layer_box.clear()
+        for layer in weight_layers(document.model):
+            self.layer_box.addItem(f"{layer.name}  ({layer.class_name})", layer.name)
+
+    def _on_selection(self, layer_name: str, direction: str) -> None:
+        layer = self.state.layer
+        self.layer_box.setCurrentIndex(self.layer_box.findData(layer_name))
+        directions = directions_of(layer) if layer is not None else [""]
+        self.direction_box.clear()
+        self.direction_box.addItems(directions)
+        self.direction_box.setCurrentText(direction)
+        for widget in (self.direction_box, self.direction_label):
+            widget.setVisible(len(directions) > 1)
+        self.blocks = layer_blocks(layer, direction) if layer is not None else []
+        for button in self.scale_group.buttons():
+            button.setEnabled(any(block.gate for block in self.blocks))  # one kernel has one scale
+        self._redraw()
+
+    def _on_scale_mode(self, mode: str) -> None:
+        for button in self.scale_group.buttons():
+            button.setChecked(button.text() == mode)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.figure = draw_weight_grid(self.heatmaps.ci, self.blocks, self.state.scale_mode)
+        histogram_plots = draw_histograms(self.histograms.ci, self.blocks, self.state.scale_mode)
+        self.table.show_blocks(self.blocks)
+        for heatmap in self.figure.heatmaps:
+            self._add_export_actions(heatmap.plot, self.heatmaps)
+        for plot in histogram_plots:
+            self._add_export_actions(plot, self.histograms)
+        self.stack.setCurrentIndex(0 if self.blocks else 1)
+        self.message.setText(self._empty_text())
+
+    def _empty_text(self) -> str:
+        layer = self.state.layer
+        if self.state.document is None:
+            return "No model open.\n\nDrop a .h5, .hdf5 or .keras file here, or use File > Open or File > Open Demo."
+        if layer is None:
+            return "this model has no layer with weights to show"
+        return f"layer {layer.name} ({layer.class_name}) has no kernel or gate weights to show"
+
+    # ----- reading values and exporting -------------------------------------------------------
+    @property
+    def heatmap_count(self) -> int:
+        return len(self.figure.heatmaps)
+
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        for heatmap in self.figure.heatmaps:
+            if heatmap.plot.vb.sceneBoundingRect().contains(position):
+                point = heatmap.plot.vb.mapSceneToView(position)
+                self.readout.setText(readout_text(heatmap.block, point.y(), point.x()))
+                return
+
+    def _add_export_actions(self, plot: pg.PlotItem, widget: QWidget) -> None:
+        """Right-click > Export PNG, once per plot (plots are reused when the layer changes)."""
+        if plot in self._plots_with_export:
+            return
+        self._plots_with_export.add(plot)
+        menu = plot.vb.menu
+        menu.addSeparator()
+        this_plot = QAction("Export PNG (this plot)...", menu)
+        this_plot.triggered.connect(lambda: self._ask_and_save(lambda p: save_plot_png(plot, p), self._name(plot)))
+        whole = QAction("Export PNG (all plots)...", menu)
+        kind = "weights" if widget is self.heatmaps else "histograms"
+        whole.triggered.connect(lambda: self._ask_and_save(lambda p: save_widget_png(widget, p), self._name(None, kind)))
+        menu.addAction(this_plot)
+        menu.addAction(whole)
+
+    def _name(self, plot: pg.PlotItem | None, kind: str = "plot") -> str:
+        """A default file name: lstm_W_f.png, bidirectional_backward_weights.png, ..."""
+        layer = self.state.layer
+        stem = file_stem(layer, self.state.direction) if layer is not None else "plot"
+        label = next((h.block.label for h in self.figure.heatmaps if h.plot is plot), kind)
+        return f"{stem}_{label}.png"
+
+    def _ask_and_save(self, save: Callable[[str], Path], name: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", str(Path.home() / name), "PNG images (*.png)")
+        if path:
+            saved = save(path if path.lower().endswith(".png") else f"{path}.png")
+            window = self.window()
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage(f"saved {saved}", 5000)
+
+
+def readout_text(block: Block, y: float, x: float) -> str:
+    """'W_f (forget gate)  input feature 12, unit 3:  0.1234' for the cell under the cursor."""
+    row, col = math.floor(y + 0.5), math.floor(x + 0.5)  # cell (r, c) is centred on (c, r)
+    rows, cols = block.values.shape
+    if not (0 <= row < rows and 0 <= col < cols):
+        return ""
+    value = float(block.values[row, col])
+    where = f"{block.column_axis} {col}" if rows == 1 else f"{block.row_axis or 'row'} {row}, {block.column_axis} {col}"
+    gate = f" ({GATE_TITLES[block.gate]})" if block.gate else ""
+    return f"{block.label}{gate}   {where}:   {value:.6g}"
