@@ -18,11 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from inspector.commands.model_argument import add_model_argument, open_model_argument
 from inspector.core.errors import InspectorError
 from inspector.core.model.canonical import Model
-from inspector.core.sandbox.isolated_open import (
-    open_model_isolated as open_model,
-)  # read in a child process, as info does
 from inspector.demo import DEMOS, demo_model, demo_sequence
 
 DEFAULT_EXPORT_TIMEOUT = 120.0
@@ -34,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Draw every plot of the model as PNG files into DIR, exactly as the window draws them, "
         "without a display. Keras runs in a separate process for the predictions' reference (skip it with "
         "--no-reference). Prints each file written; exit status 2 on a bad model, input or folder.")
-    parser.add_argument("model", help="a Keras file: .h5, .hdf5 or .keras")
+    add_model_argument(parser)
     parser.add_argument("--input", metavar="IN", help=".npy, .npz (in0, in1, ...) or .csv; default: the demo "
                         "sequence for a bundled demo, else a sine (random token ids for Embedding inputs)")
     parser.add_argument("--out", metavar="DIR", required=True, help="folder for the files (created if needed)")
@@ -48,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     folder = writable_folder(args.out)
-    model = open_model(args.model)
+    model = open_model_argument(args)
     inputs = model_inputs(model, args.input)
     batch = int(inputs[0].shape[0]) if inputs and np.ndim(inputs[0]) else 1
     if not 0 <= args.sequence < batch:

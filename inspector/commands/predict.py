@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from inspector.commands.model_argument import add_model_argument, open_model_argument
 from inspector.core.engine import check_runnable
 from inspector.core.engine import run as run_engine
 from inspector.core.errors import InspectorError
 from inspector.core.inputs.sequences import read_inputs
-from inspector.core.sandbox.isolated_open import open_model_isolated
 
 
 class OutputError(InspectorError):
@@ -30,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Run a Keras model on an input with the numpy engine (no TensorFlow) "
         "and save its outputs, optionally every gate at every time step.",
     )
-    parser.add_argument("model", help="a Keras file: .h5, .hdf5 or .keras")
+    add_model_argument(parser)
     parser.add_argument("--input", required=True, metavar="IN",
                         help=".npy (one input), .npz (in0, in1, ...) or .csv (rows = time steps)")
     parser.add_argument("--output", required=True, metavar="OUT.npz", help="where to write out0, out1, ...")
@@ -41,7 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    model = open_model_isolated(args.model)
+    model = open_model_argument(args)
     check_runnable(model)
     inputs = read_inputs(args.input, model)
     dtype = np.float64 if args.float64 else np.float32

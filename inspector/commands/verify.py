@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from inspector.commands.model_argument import add_model_argument, open_model_argument
 from inspector.core.analysis.compare import Comparison, compare_model, json_number
 from inspector.core.analysis.diagnosis import Finding, diagnose
 from inspector.core.engine import check_runnable
 from inspector.core.engine import run as run_engine
 from inspector.core.inputs.sequences import read_inputs
 from inspector.core.model.canonical import Model
-from inspector.core.sandbox.isolated_open import open_model_isolated as open_model  # read in a child process
 from inspector.reference import DEFAULT_TIMEOUT, ReferenceJob, ReferenceResult, plan_reference, seeded_inputs
 
 AGREE, DISAGREE, NO_REFERENCE = 0, 1, 3
@@ -31,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "verify", help="compare the numpy engine with Keras, layer by layer",
         description="Run the model in the numpy engine and in real Keras (in a separate process) and compare "
         "every layer's output. Exit status: 0 agree, 1 disagree, 2 error, 3 no Keras reference possible.")
-    parser.add_argument("model", help="a Keras file: .h5, .hdf5 or .keras")
+    add_model_argument(parser)
     parser.add_argument("--input", metavar="IN", help=".npy, .npz (in0, in1, ...) or .csv; "
                         "default: a seeded random input shaped by the model (token ids for Embedding inputs)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -41,7 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    model = open_model(args.model)
+    model = open_model_argument(args)
     plan = plan_reference(model)
     if not plan.possible:
         return _no_reference(args, model, plan.reason)

@@ -1,0 +1,24 @@
+"""The MODEL argument every command takes, and opening it: one place for every command.
+
+`add_model_argument` declares MODEL (and, with it, the options about how to read it);
+`open_model_argument` reads it in a child process (inspector.core.sandbox), so a hostile file
+cannot take the command down.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from inspector.core.model.canonical import Model
+from inspector.core.sandbox.isolated_open import open_model_isolated
+
+MODEL_HELP = "a Keras file: .h5, .hdf5, .keras or .weights.h5"
+
+
+def add_model_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help=MODEL_HELP)
+
+
+def open_model_argument(args: argparse.Namespace) -> Model:
+    """The model named on the command line, read in a child process."""
+    return open_model_isolated(args.model)
