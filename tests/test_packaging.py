@@ -1,9 +1,16 @@
-"""The wheel ships every inspector package and the demo models."""
+"""The wheel ships every inspector package and the demo models; set-up runs pip only when something changed."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
+
+import pytest
 
 from inspector.demo import DEMOS, demo_model, demo_sequence
 
@@ -19,3 +26,76 @@ def test_every_inspector_package_is_listed_in_pyproject() -> None:
 def test_demo_models_and_sequences_are_bundled() -> None:
     for name in DEMOS:
         assert demo_model(name).is_file() and demo_sequence(name).is_file()
+
+
+SETUP = REPO / "packaging" / "setup.sh"
+FAKE_PYTHON = """#!/usr/bin/env bash
+# stands in for .venv/bin/python: logs every pip run, answers -V
+if [ "$1" = "-V" ]; then echo "Python 3.11.99"; exit 0; fi
+if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then echo "pip $*" >> "$(dirname "$0")/../pip.log"; exit 0; fi
+exit 1
+"""
+
+
+def _fake_checkout(tmp_path: Path) -> Path:
+    """A copy of setup.sh and pyproject.toml beside a .venv whose python only records pip runs."""
+    root = tmp_path / "checkout"
+    (root / "packaging").mkdir(parents=True)
+    shutil.copy(SETUP, root / "packaging" / "setup.sh")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    bin_dir = root / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name, text in (("python", FAKE_PYTHON), ("lstm-inspector", "#!/bin/sh\n")):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    return root
+
+
+def _setup(root: Path) -> tuple[str, int]:
+    env = dict(os.environ, PATH=f"{_no_apt_path(root)}:{os.environ['PATH']}")
+    done = subprocess.run(["bash", str(root / "packaging" / "setup.sh")], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    log = root / ".venv" / "pip.log"
+    runs = len(log.read_text().splitlines()) if log.exists() else 0
+    return done.stdout, runs
+
+
+def _no_apt_path(root: Path) -> Path:
+    """A dpkg that says every Debian package is installed, so the test never calls apt-get."""
+    folder = root / "fake-bin"
+    folder.mkdir(exist_ok=True)
+    (folder / "dpkg").write_text("#!/bin/sh\nexit 0\n")
+    (folder / "dpkg").chmod(0o755)
+    return folder
+
+
+def test_setup_runs_pip_only_when_pyproject_or_the_venv_changed(tmp_path: Path) -> None:
+    root = _fake_checkout(tmp_path)
+    assert _setup(root)[1] == 1  # first run: one install, no pip upgrade in an existing venv
+    out, runs = _setup(root)
+    assert runs == 1 and "nothing changed" in out
+    with open(root / "pyproject.toml", "a") as handle:
+        handle.write("\n# changed\n")
+    assert _setup(root)[1] == 2
+    assert _setup(root)[1] == 2
+    (root / ".venv" / ".lstm-inspector-setup").unlink()  # a venv made anew has no stamp
+    assert _setup(root)[1] == 3
+
+
+def test_building_the_package_prints_no_setuptools_warning(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    for folder in ("inspector", "resources"):
+        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path / "wheel"),
+                           str(source)], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 and "setuptools" in done.stderr and "No matching distribution" in done.stderr:
+        pytest.skip("no package index to fetch the build backend from")
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = done.stdout + done.stderr
+    assert "Warning:" not in text and "is absent from the `packages`" not in text
+    names = zipfile.ZipFile(next((tmp_path / "wheel").glob("*.whl"))).namelist()
+    assert "inspector/resources/demo/sine_lstm.keras" in names
