@@ -17,7 +17,7 @@ import h5py
 import numpy as np
 
 from inspector.core.errors import CorruptFile, UnsafeFile
-from inspector.core.io import hdf5
+from inspector.core.io import hdf5, unclosed
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK"
@@ -47,6 +47,7 @@ class RawFile:
     keras3_vars: dict[str, list[StoredWeight]] | None = None
     keras3_names: dict[str, str] = field(default_factory=dict)  # store key -> config name attr
     is_weights_only: bool = False
+    warnings: list[str] = field(default_factory=list)  # facts about the bytes a user must know
 
 
 def sniff(path: str) -> str:
@@ -74,8 +75,18 @@ def read_file(path: str) -> RawFile:
     if container == "zip":
         return _read_zip(path)
     name = os.path.basename(path)
-    with hdf5.reading(name), hdf5.open_hdf5(path, name) as handle:
-        return _read_hdf5(handle, path, os.path.getsize(path))
+    source, note = unclosed.readable_source(path)
+    try:
+        with hdf5.reading(name), hdf5.open_hdf5(source, name) as handle:
+            raw = _read_hdf5(handle, path, os.path.getsize(path))
+    except CorruptFile as exc:
+        if note:
+            raise CorruptFile(f"{name}: {note}, and what it holds is incomplete, so it cannot be read "
+                              f"({exc})") from None
+        raise
+    if note:
+        raw.warnings.append(f"{note}: read from a corrected copy in memory; the file itself is unchanged")
+    return raw
 
 
 def _read_hdf5(handle: h5py.File, path: str, size: int) -> RawFile:

@@ -24,11 +24,15 @@ MAX_ATTRIBUTE_VALUES = 1_000_000  # Keras's longest attribute lists hold one nam
 
 
 def open_hdf5(source: str | bytes, what: str) -> h5py.File:
-    """Open a file path or in-memory bytes read-only, with a one-line error if it is broken."""
+    """Open a file path or in-memory bytes read-only, with a one-line error if it is broken.
+
+    Without HDF5 file locking (as silx opens files): a checkpoint that a training run or a notebook
+    holds open is read, not reported as unreadable; we never write, so a lock protects nothing.
+    """
     try:
         if isinstance(source, bytes):
-            return h5py.File(io.BytesIO(source), "r")
-        return h5py.File(source, "r")
+            return h5py.File(io.BytesIO(source), "r", locking=False)
+        return h5py.File(source, "r", locking=False)
     except (OSError, ValueError, RuntimeError) as exc:
         raise CorruptFile(f"{what} is not a readable HDF5 file ({_first_line(exc)})") from None
 

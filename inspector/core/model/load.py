@@ -16,8 +16,11 @@ from inspector.core.model.weights_only import infer_weights_only
 
 def open_model(path: str | os.PathLike[str]) -> Model:
     raw = read_file(os.fspath(path))
-    if raw.is_weights_only:
-        return infer_weights_only(raw)
+    model = infer_weights_only(raw) if raw.is_weights_only else _full_model(raw)
+    return replace(model, warnings=(*raw.warnings, *model.warnings)) if raw.warnings else model
+
+
+def _full_model(raw: RawFile) -> Model:
     file_format = detect_format(raw)
     major = keras_major(raw.keras_version, file_format)
     graph = read_graph(raw.config, major)
