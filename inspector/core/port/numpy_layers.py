@@ -1,0 +1,158 @@
+"""One readable numpy function per layer, with Keras's equations (the numpy port's body).
+
+Every emitter returns (function source, call lines for `predict`). Layer functions take
+their inputs and masks and return the list of their outputs; masks are computed in
+`predict` by the rules in plan.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from inspector.core.model.canonical import Layer
+from inspector.core.port.names import comment_text
+from inspector.core.port.plan import PortPlan, PortStep, Tensor, applied_mask
+from inspector.core.port.semantics import layer_notes
+
+Emitted = tuple[str, list[str]]
+MERGE_EXPRESSIONS = {
+    "Add": "reduce(np.add, xs)", "Subtract": "xs[0] - xs[1]", "Multiply": "reduce(np.multiply, xs)",
+    "Average": "reduce(np.add, xs) / np.float32(len(xs))", "Maximum": "reduce(np.maximum, xs)",
+    "Minimum": "reduce(np.minimum, xs)",
+}
+CELL_EQUATIONS = {
+    "LSTM": (
+        "    def step(x_t, h, c):\n"
+        "        i = {ra}(x_t @ W_i + h @ U_i{b_i})\n"
+        "        f = {ra}(x_t @ W_f + h @ U_f{b_f})\n"
+        "        c = f * c + i * {a}(x_t @ W_c + h @ U_c{b_c})\n"
+        "        o = {ra}(x_t @ W_o + h @ U_o{b_o})\n"
+        "        h = o * {a}(c)\n"
+        "        return h, c\n"
+    ),
+    "GRU_after": (
+        "    def step(x_t, h):\n"
+        "        # reset_after=True: r multiplies (h @ U_h + recurrent bias)\n"
+        "        z = {ra}(x_t @ W_z{b_z} + h @ U_z{b_U_z})\n"
+        "        r = {ra}(x_t @ W_r{b_r} + h @ U_r{b_U_r})\n"
+        "        h_candidate = {a}(x_t @ W_h{b_h} + r * (h @ U_h{b_U_h}))\n"
+        "        return (z * h + (1 - z) * h_candidate,)\n"
+    ),
+    "GRU_before": (
+        "    def step(x_t, h):\n"
+        "        # reset_after=False: r multiplies h before U_h\n"
+        "        z = {ra}(x_t @ W_z{b_z} + h @ U_z)\n"
+        "        r = {ra}(x_t @ W_r{b_r} + h @ U_r)\n"
+        "        h_candidate = {a}(x_t @ W_h{b_h} + (r * h) @ U_h)\n"
+        "        return (z * h + (1 - z) * h_candidate,)\n"
+    ),
+    "SimpleRNN": (
+        "    def step(x_t, h):\n"
+        "        return ({a}(x_t @ W_h + h @ U_h{b_h}),)\n"
+    ),
+}
+
+
+def mask_of(tensor: Tensor) -> str:
+    return tensor.mask_var if tensor.masked else "None"
+
+
+def header(step: PortStep, args: str, extra: list[str] | None = None) -> str:
+    notes = [comment_text(step.layer.class_name + " " + step.name)] + layer_notes(step.layer) + (extra or [])
+    body = "\n".join(f"    # {comment_text(n, 110)}" for n in notes)
+    return f"def {step.ident}({args}):\n{body}\n"
+
+
+def _state_sizes(cell: Layer) -> str:
+    units = int(cell.config["units"])
+    return f"({units}, {units})" if cell.class_name == "LSTM" else f"({units},)"
+
+
+def direction_function(cell: Layer, fn: str, prefix: str) -> str:
+    """A recurrent direction: per-gate weights, Keras's step equations, the time loop."""
+    gates = {"LSTM": "ifco", "GRU": "zrh", "SimpleRNN": "h"}[cell.class_name]
+    names = lambda symbol: ", ".join(f"{symbol}_{g}" for g in gates)  # noqa: E731
+    lines = [f"def {fn}(x, mask, weights, initial_state, state, zero_output_for_mask):"]
+    roles = [("W", "kernel"), ("U", "recurrent_kernel"), ("b", "bias"), ("b_U", "recurrent_bias")]
+    for symbol, role in roles:
+        if role in cell.weights:
+            lines.append(f'    {names(symbol)}, = gate_weights(weights, "{prefix}", "{symbol}", "{gates}")')
+    key = cell.class_name
+    if key == "GRU":
+        key = "GRU_after" if cell.config.get("reset_after") else "GRU_before"
+    bias = {f"b_{g}": (f" + b_{g}" if "bias" in cell.weights else "") for g in gates}
+    bias |= {f"b_U_{g}": (f" + b_U_{g}" if "recurrent_bias" in cell.weights else "") for g in gates}
+    lines.append("")
+    lines.append(CELL_EQUATIONS[key].format(ra=cell.config.get("recurrent_activation", "sigmoid"),
+                                            a=cell.config.get("activation", "tanh"), **bias).rstrip())
+    backwards = bool(cell.config.get("go_backwards"))
+    lines += [
+        "",
+        f'    states = initial_states(initial_state, state, "{prefix}", x.shape[0], {_state_sizes(cell)})',
+        f"    sequence, last, states = time_loop(step, x, states, mask, go_backwards={backwards},",
+        "                                       zero_output_for_mask=zero_output_for_mask)",
+        "    if state is not None:",
+        f'        state["{prefix}"] = states',
+        "    return sequence, last, states",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def recurrent(step: PortStep, plan: PortPlan) -> Emitted:
+    layer = step.layer
+    inner = direction_function(layer, f"{step.ident}_cell", f"{step.ident}/forward")
+    sequences = bool(layer.config.get("return_sequences"))
+    zero = bool(layer.config.get("zero_output_for_mask"))
+    source = inner + "\n\n" + header(step, "x, mask, weights, initial_state=(), state=None")
+    source += f"    sequence, last, states = {step.ident}_cell(x, mask, weights, initial_state, state, {zero})\n"
+    result = "[sequence]" if sequences else "[last]"
+    source += f"    return {result}{' + states' if layer.config.get('return_state') else ''}\n"
+    return source, [_recurrent_call(step, plan)]
+
+
+def _recurrent_call(step: PortStep, plan: PortPlan) -> str:
+    x = step.inputs[0]
+    masked = applied_mask(step.layer, [t.masked for t in step.inputs], plan.model.keras_major)
+    initial = ", ".join(t.var for t in step.inputs[1:])
+    initial = f"({initial},)" if initial else "()"
+    outs = ", ".join(t.var for t in step.outputs)
+    return f"{outs}, = {step.ident}({x.var}, {mask_of(x) if masked else 'None'}, weights, {initial}, state)"
+
+
+def bidirectional(step: PortStep, plan: PortPlan) -> Emitted:
+    layer = step.layer
+    forward, backward = layer.children["forward"], layer.children["backward"]
+    sources = [direction_function(cell, f"{step.ident}_{d}", f"{step.ident}/{d}")
+               for d, cell in (("forward", forward), ("backward", backward))]
+    sequences = bool(forward.config.get("return_sequences"))
+    mode = layer.config.get("merge_mode", "concat")
+    merged = {"concat": "[np.concatenate([y, y_reverse], axis=-1)]", "sum": "[y + y_reverse]",
+              "ave": "[(y + y_reverse) / np.float32(2)]", "mul": "[y * y_reverse]", None: "[y, y_reverse]"}[mode]
+    body = header(step, "x, mask, weights, initial_state=(), state=None")
+    body += "    half = len(initial_state) // 2\n"
+    body += f"    forward = {step.ident}_forward(x, mask, weights, initial_state[:half], state, {sequences})\n"
+    body += f"    backward = {step.ident}_backward(x, mask, weights, initial_state[half:], state, {sequences})\n"
+    if sequences:
+        body += "    y, y_reverse = forward[0], np.flip(backward[0], axis=1)  # backward back in input order\n"
+    else:
+        body += "    y, y_reverse = forward[1], backward[1]\n"
+    states = " + forward[2] + backward[2]" if forward.config.get("return_state") else ""
+    body += f"    return {merged}{states}\n"
+    return "\n\n".join(sources + [body]), [_recurrent_call(step, plan)]
+
+
+def simple(step: PortStep, plan: PortPlan, args: str, lines: list[str], extra: list[str] | None = None) -> Emitted:
+    """A layer with one input and one output: `lines` compute y from x (and weights)."""
+    source = header(step, args, extra) + "".join(f"    {line}\n" for line in lines)
+    x, out = step.inputs[0], step.outputs[0]
+    call_args = ", ".join(a.split("=")[0] for a in args.split(", "))
+    call_args = call_args.replace("x", x.var, 1).replace("mask", mask_of(x))
+    calls = [f"{out.var}, = {step.ident}({call_args})"]
+    return source, calls
+
+
+def weight(step_ident: str, role: str) -> str:
+    return f'weights["{step_ident}/{role}"]'
+
+
+Emitter = Callable[[PortStep, PortPlan], Emitted]

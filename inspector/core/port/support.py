@@ -1,0 +1,82 @@
+"""Which layers each generator computes exactly, and whether a model can be stepped in time.
+
+A generator never emits code that silently differs from Keras: anything not listed here is
+refused with the reason (`refusal`). `stream_blocker` says why a model has no streaming API.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from inspector.core.model.canonical import Layer
+
+if TYPE_CHECKING:
+    from inspector.core.port.plan import PortPlan
+
+IDENTITIES = (
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
+    "AlphaDropout", "ActivityRegularization", "Identity",
+)
+RECURRENT = ("LSTM", "GRU", "SimpleRNN")
+MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate")
+COMMON = (
+    *IDENTITIES, *RECURRENT, *MERGES, "Bidirectional", "TimeDistributed", "Dense", "Activation", "Embedding",
+    "Masking", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape", "Permute", "RepeatVector",
+    "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
+    "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
+)
+SUPPORTED = {"numpy": frozenset((*COMMON, "PReLU")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
+TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization",
+                      "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
+PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
+            "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
+            "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
+
+
+def refusal(layer: Layer, language: str, keras_major: int) -> str:
+    """Why `layer` cannot be generated in `language` ("" when it can)."""
+    name, config = layer.class_name, layer.config
+    if name not in SUPPORTED[language]:
+        return f"the {language} generator has no {name} yet"
+    if name == "TimeDistributed":
+        child = layer.children["layer"]
+        if child.class_name not in TIME_DISTRIBUTABLE:
+            return f"TimeDistributed({child.class_name}) is not generated (only per-vector layers)"
+        return refusal(child, language, keras_major)
+    if name == "Bidirectional":
+        return refusal(layer.children["forward"], language, keras_major) or refusal(
+            layer.children["backward"], language, keras_major)
+    if name in ("Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D"):
+        if config.get("data_format") == "channels_first":
+            return "data_format channels_first is not generated"
+        if int(config.get("groups") or 1) != 1:
+            return "grouped convolution is not generated"
+    if name == "Softmax" and language != "numpy" and config.get("axis", -1) not in (-1, [-1]):
+        return "Softmax over an axis other than the last is not generated"
+    if name in ("BatchNormalization", "LayerNormalization") and len(_axes(config.get("axis", -1))) != 1:
+        return "normalization over several axes is not generated"
+    return ""
+
+
+def _axes(axis: object) -> list[int]:
+    return [int(a) for a in axis] if isinstance(axis, (list, tuple)) else [int(axis)]  # type: ignore[arg-type]
+
+
+def stream_blocker(plan: PortPlan) -> str:
+    """Why the model cannot be run one time step at a time ("" when it can)."""
+    recurrent = plan.recurrent_steps
+    if not recurrent:
+        return "the model has no recurrent layer, so there is no time step to stream"
+    for step in plan.steps:
+        layer = step.layer
+        if layer.class_name == "Bidirectional":
+            return f"layer {step.ident} is Bidirectional: its backward direction reads the whole sequence first"
+        if layer.class_name not in PER_STEP:
+            return f"layer {step.ident} ({layer.class_name}) needs the whole sequence, not one step"
+        if layer.is_recurrent and layer.config.get("go_backwards"):
+            return f"layer {step.ident} reads the sequence backwards (go_backwards)"
+        if layer.is_recurrent and len(step.inputs) > 1:
+            return f"layer {step.ident} takes its initial state from other layers"
+        if layer.class_name == "Concatenate" and int(layer.config.get("axis", -1)) not in (-1, 2):
+            return f"layer {step.ident} concatenates along time"
+    return ""
