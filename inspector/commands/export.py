@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from inspector.commands.model_argument import add_model_argument, open_model_argument
+from inspector.core.analysis.verification import ReferenceResult, verify_against_keras
 from inspector.core.errors import InspectorError
 from inspector.core.model.canonical import Model
 from inspector.demo import DEMOS, demo_model, demo_sequence
@@ -117,7 +118,7 @@ def _run_engine(model: Model, inputs: list[np.ndarray]):
 
 def _reference(model: Model, inputs: list[np.ndarray], timeout: float):
     """Keras's result (blocking, in a child process); when there is none, the reason also goes to stderr."""
-    from inspector.reference import ReferenceResult, compute_reference
+    from inspector.reference import compute_reference
 
     try:
         reference = compute_reference(model, inputs, timeout=timeout)
@@ -145,7 +146,6 @@ def _prediction_plots(model: Model, inputs: list[np.ndarray], result, reference,
                       sequence: int) -> list[Path]:
     from inspector.gui.predictions.export import export_prediction_plots
     from inspector.gui.predictions.figures import make_predictions
-    from inspector.gui.workers.reference import verify_against_keras
 
     note = "Keras was not run (--no-reference)" if reference is None else ""
     verification = None

@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 
 from inspector.commands.model_argument import add_model_argument, open_model_argument
-from inspector.core.analysis.compare import Comparison, compare_model, json_number
-from inspector.core.analysis.diagnosis import Finding, diagnose
+from inspector.core.analysis.compare import json_number
+from inspector.core.analysis.verification import Verification, verify_against_keras
 from inspector.core.engine import check_runnable
 from inspector.core.engine import run as run_engine
 from inspector.core.inputs.sequences import read_inputs
 from inspector.core.model.canonical import Model
-from inspector.reference import DEFAULT_TIMEOUT, ReferenceJob, ReferenceResult, plan_reference, seeded_inputs
+from inspector.reference import DEFAULT_TIMEOUT, ReferenceJob, plan_reference, seeded_inputs
 
 AGREE, DISAGREE, NO_REFERENCE = 0, 1, 3
 
@@ -51,11 +51,10 @@ def run(args: argparse.Namespace) -> int:
     reference = ReferenceJob(model, inputs, timeout=args.timeout).wait()[0]
     if not reference.available:
         return _no_reference(args, model, reference.reason)
-    comparison = compare_model(model, inputs, engine, reference.layer_outputs, reference.outputs)
-    findings = [] if comparison.ok else diagnose(model, inputs, comparison, reference.layer_outputs)
-    report = verify_report(model, inputs, reference, comparison, findings, given=bool(args.input))
+    verification = verify_against_keras(model, inputs, engine, reference)
+    report = verify_report(model, inputs, verification, given=bool(args.input))
     print(json.dumps(report, indent=1) if args.json else format_report(report))
-    return AGREE if comparison.ok else DISAGREE
+    return AGREE if verification.comparison.ok else DISAGREE
 
 
 def _no_reference(args: argparse.Namespace, model: Model, reason: str) -> int:
@@ -69,9 +68,10 @@ def _no_reference(args: argparse.Namespace, model: Model, reason: str) -> int:
     return NO_REFERENCE
 
 
-def verify_report(model: Model, inputs: list[np.ndarray], reference: ReferenceResult, comparison: Comparison,
-                  findings: list[Finding], given: bool = True) -> dict[str, Any]:
+def verify_report(model: Model, inputs: list[np.ndarray], verification: Verification,
+                  given: bool = True) -> dict[str, Any]:
     """The `verify --json` object (also what the text table is printed from)."""
+    reference, comparison, findings = verification.reference, verification.comparison, verification.findings
     return {
         "model": model.path, "format": model.format, "keras_version": model.keras_version,
         "reference": {"available": True, "runtime": reference.runtime, "seconds": reference.seconds},

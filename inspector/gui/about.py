@@ -10,7 +10,7 @@ from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from inspector import __version__
-from inspector.gui.workers.opening import Document
+from inspector.gui.state import Document
 
 
 def versions(document: Document | None) -> list[tuple[str, str]]:

@@ -16,11 +16,11 @@ from inspector.gui.model_panel import ModelPanel
 from inspector.gui.predictions.view import PredictionsView
 from inspector.gui.recent import RecentFiles, app_settings
 from inspector.gui.sequences.panel import SequencePanel
-from inspector.gui.state import InspectorState
+from inspector.gui.state import Document, InspectorState
 from inspector.gui.time.view import TimeView
 from inspector.gui.weights.export import export_layer_plots
 from inspector.gui.weights.view import WeightsView
-from inspector.gui.workers.opening import MODEL_SUFFIXES, Document, ModelOpener
+from inspector.gui.workers.opening import MODEL_SUFFIXES, ModelOpener
 from inspector.gui.workers.reference import ReferenceRunner
 from inspector.gui.workers.trace import TraceRunner, TraceStatus
 

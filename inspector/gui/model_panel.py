@@ -23,8 +23,7 @@ from PyQt6.QtWidgets import (
 
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.model.model_warnings import non_finite_count
-from inspector.gui.state import InspectorState
-from inspector.gui.workers.opening import Document
+from inspector.gui.state import Document, InspectorState
 
 TREE_COLUMNS = ("layer", "class", "output shape", "params", "runs")
 ROLE = Qt.ItemDataRole.UserRole

@@ -7,17 +7,38 @@ trace, reference) put their results here with the setters; only the setters emit
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from inspector.core.analysis.verification import ReferenceResult, Verification
 from inspector.core.analysis.weight_blocks import directions_of, weight_layers
-from inspector.core.model.canonical import Layer
-from inspector.gui.workers.opening import Document
+from inspector.core.engine import Result
+from inspector.core.model.canonical import Layer, Model
 
 SCALE_MODES = ("shared", "per gate")
 VALUE_MODES = ("activation", "pre-activation")  # what the time view shows for the gates
+STATUS_MS = 8000  # how long a view's message stays in the status bar
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """An opened model with what the views need besides it."""
+
+    model: Model
+    path: Path
+    seconds: float
+    output_shapes: dict[str, Any] = field(default_factory=dict)  # layer name -> shape list, or None
+    demo: str | None = None
+    sequence: np.ndarray | None = None  # the demo sequence, time steps x features
+    notes: tuple[str, ...] = ()  # things that went wrong without stopping the open
+
+    @property
+    def title(self) -> str:
+        return f"{self.path.name} (demo)" if self.demo else self.path.name
 
 
 class InspectorState(QObject):
@@ -31,7 +52,8 @@ class InspectorState(QObject):
     units_changed = pyqtSignal(list)  # units picked for the line plots
     value_mode_changed = pyqtSignal(str)  # one of VALUE_MODES
     reference_changed = pyqtSignal()  # a new Keras reference result (or None: outdated / not yet)
-    comparison_changed = pyqtSignal()  # engine versus Keras compared (gui.reference_runner.Verification)
+    comparison_changed = pyqtSignal()  # engine versus Keras compared (a Verification)
+    status_message = pyqtSignal(str, int)  # text for the status bar, milliseconds to show it (0 = until replaced)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,15 +63,25 @@ class InspectorState(QObject):
         self.scale_mode = SCALE_MODES[0]
         self.inputs: list[np.ndarray] | None = None  # validated model inputs, batch first, model input order
         self.sequence = 0  # selected row of the batch
-        self.result: Any = None  # inspector.core.engine.Result for `inputs`, with a trace
+        self.result: Result | None = None  # the engine's result for `inputs`, with a trace
         self.result_reason = ""  # why there is no result ("" while computing or when there is one)
         self.time_step = 0
         self.units: list[int] = []
         self.value_mode = VALUE_MODES[0]
-        self.reference: Any = None  # inspector.reference.ReferenceResult for `inputs`
-        # gui.reference_runner.Verification of `result` against `reference`; it names both, so a stale
-        # one is recognised (reference_runner.current_verification) without clearing it everywhere
-        self.comparison: Any = None
+        self.reference: ReferenceResult | None = None  # what Keras computed for `inputs`
+        self.comparison: Verification | None = None  # `result` against `reference`
+
+    @property
+    def verification(self) -> Verification | None:
+        """The comparison when it belongs to the current result and reference, else None."""
+        found = self.comparison
+        if found is None or found.result is not self.result or found.reference is not self.reference:
+            return None
+        return found
+
+    def show_status(self, text: str, milliseconds: int = STATUS_MS) -> None:
+        """A message for the status bar (the window shows it): the one way views report to the user."""
+        self.status_message.emit(text, milliseconds)
 
     @property
     def layer(self) -> Layer | None:
@@ -73,7 +105,7 @@ class InspectorState(QObject):
         self.document = document
         self.layer_name, self.direction = "", ""
         self.inputs, self.sequence, self.time_step, self.units = None, 0, 0, []
-        self.result, self.result_reason, self.reference = None, "", None
+        self.result, self.result_reason, self.reference, self.comparison = None, "", None, None
         self.document_changed.emit(document)
         self.select_layer(_default_layer(document))
 
@@ -103,7 +135,7 @@ class InspectorState(QObject):
     def set_inputs(self, inputs: list[np.ndarray]) -> None:
         """New validated inputs: the old result and reference no longer apply."""
         self.inputs = inputs
-        self.result, self.result_reason, self.reference = None, "", None
+        self.result, self.result_reason, self.reference, self.comparison = None, "", None, None
         batch = int(inputs[0].shape[0]) if inputs else 0
         self.sequence = min(self.sequence, max(batch - 1, 0))
         self.inputs_changed.emit()
@@ -115,7 +147,7 @@ class InspectorState(QObject):
             self.sequence = index
             self.sequence_changed.emit(index)
 
-    def set_result(self, result: Any, reason: str = "") -> None:
+    def set_result(self, result: Result | None, reason: str = "") -> None:
         """The engine's result for the current inputs, or None and a one-line reason."""
         self.result, self.result_reason = result, reason
         self.result_changed.emit()
@@ -138,11 +170,11 @@ class InspectorState(QObject):
             self.value_mode = mode
             self.value_mode_changed.emit(mode)
 
-    def set_reference(self, reference: Any) -> None:
+    def set_reference(self, reference: ReferenceResult | None) -> None:
         self.reference = reference
         self.reference_changed.emit()
 
-    def set_comparison(self, comparison: Any) -> None:
+    def set_comparison(self, comparison: Verification | None) -> None:
         self.comparison = comparison
         self.comparison_changed.emit()
 

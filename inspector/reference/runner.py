@@ -22,11 +22,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from inspector.core.analysis.verification import ReferenceResult
 from inspector.core.errors import InspectorError
 from inspector.core.model.canonical import Model
 from inspector.core.sandbox.isolated_open import open_model_isolated, signal_name
@@ -49,18 +50,6 @@ class ReferenceTimeout(ReferenceFailed):
 
 class ReferenceCancelled(ReferenceFailed):
     """The caller cancelled the job; the child process was stopped."""
-
-
-@dataclass(frozen=True, eq=False)
-class ReferenceResult:
-    """What Keras computed for one model, or why no reference is possible."""
-
-    available: bool
-    runtime: str = ""
-    reason: str = ""
-    layer_outputs: Mapping[str, list[np.ndarray]] = field(default_factory=dict)
-    outputs: list[np.ndarray] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def open_case(window, app, model: str | None, demo: str | None, folder: Path) ->
 
 def settled(window) -> bool:
     runner, state = window.reference_runner, window.state
-    return not runner.running and runner._verify_future is None and state.reference is not None and (
+    return not runner.running and not runner._verifying.pending and state.reference is not None and (
         state.comparison is not None or not state.reference.available)
 
 

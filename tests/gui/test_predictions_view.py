@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
+from inspector.core.analysis.verification import verify_against_keras
 from inspector.core.engine import run
 from inspector.core.inputs.sequences import read_inputs, validate
 from inspector.core.inputs.series import read_series, windows
@@ -17,7 +18,6 @@ from inspector.core.model.canonical import Layer, Model, frozen_mapping
 from inspector.core.model.load import open_model
 from inspector.demo import demo_model, demo_sequence
 from inspector.gui.predictions.export import BATCH_SIZE, OVERLAY_SIZE, RESIDUAL_SIZE, SCATTER_SIZE
-from inspector.gui.workers.reference import verify_against_keras
 from inspector.reference import ReferenceJob, ReferenceResult
 from tests.gui.images import is_drawn, png_size
 from tests.reference.reference_cases import keras_or_skip

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.gui.workers.reference import CANCELLED, short_number
+from inspector.core.analysis.verification import short_number
+from inspector.gui.workers.reference import CANCELLED
 from inspector.reference import ReferenceJob
 from tests.reference.reference_cases import keras_or_skip
 

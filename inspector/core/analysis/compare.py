@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from inspector.core.engine import run as run_engine
 from inspector.core.model.canonical import Layer, Model
 
 BASE_TOLERANCE = 1e-5
@@ -180,9 +181,7 @@ def compare_model(model: Model, inputs: Sequence[np.ndarray], engine: Any,
     plain = compare_layers(model, engine.layer_outputs, keras_layers, engine.outputs, keras_outputs, tolerance)
     if plain.ok:
         return plain
-    if runner is None:
-        from inspector.core.engine import run as runner
-    exact = runner(model, list(inputs), dtype=np.float64, record_trace=False)
+    exact = (runner or run_engine)(model, list(inputs), dtype=np.float64, record_trace=False)
     return compare_layers(model, engine.layer_outputs, keras_layers, engine.outputs, keras_outputs, tolerance,
                           exact.layer_outputs, exact.outputs)
 

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from inspector.core.analysis.gate_views import describe_gates
+from inspector.core.engine.shapes import output_shapes
 from inspector.core.errors import InspectorError
 from inspector.core.model.canonical import Layer, Model
 
@@ -64,7 +65,6 @@ def _output_shapes(model: Model) -> dict[str, list[tuple[int | None, ...]] | Non
     """Keras-style output shapes from the engine; none where the model cannot run."""
     if not model.has_architecture:
         return {}
-    from inspector.core.engine.shapes import output_shapes
 
     try:
         return output_shapes(model)

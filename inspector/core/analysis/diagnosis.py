@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from inspector.core.analysis.compare import Comparison, LayerDiff, compare_lists
+from inspector.core.analysis.compare import Comparison, LayerDiff, compare_lists, json_number
+from inspector.core.engine import run as run_engine
 from inspector.core.errors import InspectorError
 from inspector.core.model.activations import describe
 from inspector.core.model.canonical import Layer, Model, frozen_mapping
@@ -41,8 +42,6 @@ class Finding:
     max_abs_err_after: float
 
     def to_json(self) -> dict[str, Any]:
-        from inspector.core.analysis.compare import json_number
-
         return {"cause": self.cause, "layer": self.layer, "message": self.message, "agrees": self.agrees,
                 "max_abs_err_before": json_number(self.max_abs_err_before),
                 "max_abs_err_after": json_number(self.max_abs_err_after)}
@@ -61,9 +60,7 @@ def diagnose(model: Model, inputs: Sequence[np.ndarray], comparison: Comparison,
     target = comparison.first_disagreement
     if target is None or target.name not in keras_layers:
         return []
-    if runner is None:
-        from inspector.core.engine import run as runner
-    tried = [_try(variant, target, inputs, keras_layers[target.name], target.tolerance, runner)
+    tried = [_try(variant, target, inputs, keras_layers[target.name], target.tolerance, runner or run_engine)
              for variant in variants(model, target.name)]
     tried = [finding for finding in tried if finding is not None]
     fits = [finding for finding in tried if finding.agrees]

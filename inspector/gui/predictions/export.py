@@ -16,6 +16,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from inspector.core.analysis.verification import Verification
 from inspector.gui.predictions.figures import (
     Predictions,
     draw_batch,
@@ -27,7 +28,6 @@ from inspector.gui.predictions.figures import (
 )
 from inspector.gui.widgets.plot_pool import plot_at
 from inspector.gui.widgets.png import render_png
-from inspector.gui.workers.reference import Verification
 
 OVERLAY_SIZE = (1100, 560)
 RESIDUAL_SIZE = (1100, 380)

@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from inspector.core.analysis.verification import Verification, short_number
 from inspector.core.errors import InspectorError
 from inspector.core.inputs.series import Series, fixed_look_back, model_windows, read_series
 from inspector.gui.predictions.export import (
@@ -46,7 +47,6 @@ from inspector.gui.state import InspectorState
 from inspector.gui.widgets.plot_pool import plot_at
 from inspector.gui.widgets.png import save_plot_png
 from inspector.gui.widgets.sequence_box import SequenceBox
-from inspector.gui.workers.reference import Verification, current_verification, short_number
 
 NOTE_COLOUR = "#8a5a00"
 
@@ -172,7 +172,7 @@ class PredictionsView(QWidget):
 
     @property
     def verification(self) -> Verification | None:
-        return current_verification(self.state)
+        return self.state.verification
 
     def _on_comparison(self) -> None:
         self._show_header()

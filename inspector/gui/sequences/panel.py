@@ -35,8 +35,7 @@ from inspector.core.inputs.grid import Grid, grid_of
 from inspector.core.inputs.sequences import validate
 from inspector.gui.sequences.generator import GeneratorBox
 from inspector.gui.sequences.table import SequenceTableModel, SequenceTableView
-from inspector.gui.state import InspectorState
-from inspector.gui.workers.opening import Document
+from inspector.gui.state import Document, InspectorState
 
 PROBLEM_STYLE = "color: #b00020;"
 FINE_STYLE = "color: #505050;"

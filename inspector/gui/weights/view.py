@@ -27,11 +27,10 @@ from PyQt6.QtWidgets import (
 
 from inspector.core.analysis.weight_blocks import Block, directions_of, file_stem, layer_blocks, weight_layers
 from inspector.core.model.gates import GATE_TITLES
-from inspector.gui.state import SCALE_MODES, InspectorState
+from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
 from inspector.gui.weights.stats_table import StatsTable
 from inspector.gui.widgets.png import save_plot_png, save_widget_png
-from inspector.gui.workers.opening import Document
 
 
 class WeightsView(QWidget):

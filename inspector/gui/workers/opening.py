@@ -12,13 +12,11 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+from PyQt6.QtCore import QObject, pyqtSignal
 
 from inspector.core.analysis.describe import describe_model
 from inspector.core.errors import InspectorError
@@ -26,25 +24,10 @@ from inspector.core.inputs.sequences import read_inputs
 from inspector.core.model.canonical import Model
 from inspector.core.sandbox.isolated_open import IsolatedOpener
 from inspector.demo import demo_model, demo_sequence
+from inspector.gui.state import Document
+from inspector.gui.workers.base import LatestJob
 
 MODEL_SUFFIXES = (".h5", ".hdf5", ".keras")
-
-
-@dataclass(frozen=True, eq=False)
-class Document:
-    """An opened model with what the views need besides it."""
-
-    model: Model
-    path: Path
-    seconds: float
-    output_shapes: dict[str, Any] = field(default_factory=dict)  # layer name -> shape list, or None
-    demo: str | None = None
-    sequence: np.ndarray | None = None  # the demo sequence, time steps x features
-    notes: tuple[str, ...] = ()  # things that went wrong without stopping the open
-
-    @property
-    def title(self) -> str:
-        return f"{self.path.name} (demo)" if self.demo else self.path.name
 
 
 def load_document(path: str | Path, demo: str | None = None, opener: IsolatedOpener | None = None) -> Document:
@@ -80,34 +63,6 @@ def shared_opener() -> IsolatedOpener:
     return IsolatedOpener(warm=True)
 
 
-def reason_text(exc: BaseException) -> str:
-    """The one line a user sees for a failed open."""
-    if isinstance(exc, InspectorError):
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"internal error: {type(exc).__name__}: {exc}"
-
-
-class _Signals(QObject):
-    done = pyqtSignal(int, object)  # request id, Document
-    failed = pyqtSignal(int, str, str)  # request id, path, reason
-
-
-class _LoadTask(QRunnable):
-    def __init__(self, request: int, path: str, demo: str | None, signals: _Signals, opener: IsolatedOpener) -> None:
-        super().__init__()
-        self.request, self.path, self.demo, self.signals, self.opener = request, path, demo, signals, opener
-
-    def run(self) -> None:
-        try:
-            document = load_document(self.path, self.demo, self.opener)
-        except Exception as exc:  # every failure becomes a message; the window stays as it was
-            if not isinstance(exc, InspectorError):
-                traceback.print_exc(file=sys.stderr)
-            self.signals.failed.emit(self.request, self.path, reason_text(exc))
-        else:
-            self.signals.done.emit(self.request, document)
-
-
 class ModelOpener(QObject):
     """Opens files in a worker thread; only the newest request's result is delivered."""
 
@@ -117,20 +72,18 @@ class ModelOpener(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._on_done)
-        self._signals.failed.connect(self._on_failed)
-        self._request = 0
-        self._pending = False
+        self._job = LatestJob(self)
+        self._job.done.connect(self.opened)
+        self._job.failed.connect(lambda reason: self.failed.emit(self._path, reason))
+        self._job.busy_changed.connect(self.busy_changed)
+        self._path = ""
         self.isolated = shared_opener()
         self.isolated.prepare()  # the child's imports overlap with building the window
 
     @property
     def pending(self) -> bool:
         """True from a request until its result (or failure) has been delivered."""
-        return self._pending
+        return self._job.pending
 
     def open_file(self, path: str | Path) -> None:
         self._start(str(path), None)
@@ -139,26 +92,10 @@ class ModelOpener(QObject):
         self._start(str(demo_model(name)), name)
 
     def wait(self, msecs: int = -1) -> bool:
-        return self._pool.waitForDone(msecs)
+        return self._job.wait(msecs)
 
     def _start(self, path: str, demo: str | None) -> None:
-        self._request += 1
-        self._pending = True
-        self.busy_changed.emit(True)
+        self._path = path
         self.isolated.cancel()  # a file still being read (maybe hanging) is no longer wanted
-        self._pool.start(_LoadTask(self._request, path, demo, self._signals, self.isolated))
-
-    def _on_done(self, request: int, document: Document) -> None:
-        if request == self._request:
-            self._pending = False
-            try:
-                self.opened.emit(document)
-            finally:
-                self.busy_changed.emit(False)
-
-    def _on_failed(self, request: int, path: str, reason: str) -> None:
-        if request == self._request:
-            self._pending = False
-            self.busy_changed.emit(False)  # before the (modal) error dialog
-            self.failed.emit(path, reason)
-
+        opener = self.isolated
+        self._job.submit(lambda _progress, _cancelled: load_document(path, demo, opener))

@@ -12,8 +12,6 @@ polled from a QTimer, so the event loop never waits for Keras. The ReferenceResu
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,62 +19,16 @@ from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from inspector.core.analysis.compare import Comparison, compare_model
-from inspector.core.analysis.diagnosis import Finding, diagnose
+from inspector.core.analysis.verification import ReferenceResult, Verification, verify_against_keras
 from inspector.core.errors import InspectorError
 from inspector.gui.state import InspectorState
-from inspector.reference import ReferenceJob, ReferenceResult, plan_reference
+from inspector.gui.workers.base import IsCancelled, LatestJob
+from inspector.reference import ReferenceJob, plan_reference
 
 DEBOUNCE_MS = 400  # inputs that keep changing (typing) start one job once they settle
 POLL_MS = 100
 LABEL_WIDTH = 520
 CANCELLED = "the Keras reference was cancelled (Keras > Run Keras Reference runs it again)"
-
-
-@dataclass(frozen=True, eq=False)
-class Verification:
-    """The engine's result compared with Keras's, layer by layer, with the causes that fit a difference."""
-
-    result: Any  # the engine Result compared
-    reference: ReferenceResult
-    comparison: Comparison
-    findings: tuple[Finding, ...] = ()
-
-    @property
-    def verdict(self) -> str:
-        """'keras 3.15.1: agrees to 3e-07' or 'tf_keras 2.21.0: differs by 2e-02 at layer lstm'."""
-        comparison, runtime = self.comparison, self.reference.runtime
-        if comparison.ok:
-            return f"{runtime}: agrees to {short_number(comparison.max_abs_err)}"
-        first = comparison.first_disagreement
-        where = f" at layer {first.name}" if first is not None else " in the model outputs"
-        error = first.max_abs_err if first is not None else comparison.max_abs_err
-        return f"{runtime}: differs by {short_number(error)}{where}"
-
-
-def short_number(value: float) -> str:
-    """3e-07 -> '3e-7', 0 -> '0': an error's size at a glance."""
-    if value == 0:
-        return "0"
-    if not np.isfinite(value):
-        return str(value)
-    mantissa, exponent = f"{value:.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def verify_against_keras(model: Any, inputs: list[np.ndarray], result: Any, reference: ReferenceResult) -> Verification:
-    """compare_model as `lstm-inspector verify` does, and diagnose when a layer disagrees."""
-    comparison = compare_model(model, inputs, result, reference.layer_outputs, reference.outputs)
-    findings = () if comparison.ok else tuple(diagnose(model, inputs, comparison, reference.layer_outputs))
-    return Verification(result, reference, comparison, findings)
-
-
-def current_verification(state: InspectorState) -> Verification | None:
-    """The state's comparison when it belongs to the current result and reference, else None."""
-    found = getattr(state, "comparison", None)
-    if found is None or found.result is not state.result or found.reference is not state.reference:
-        return None
-    return found
 
 
 class ReferenceRunner(QObject):
@@ -91,12 +43,15 @@ class ReferenceRunner(QObject):
         self.status = ""
         self._inputs: list[np.ndarray] | None = None  # the inputs of the current job
         self._started = 0.0
-        self._start_future: Future | None = None
-        self._verify_future: Future | None = None
         self._cancelled_inputs: object = None  # inputs the user cancelled: no automatic restart
         self._closed = False
         # two workers: a job's start() never waits behind a long diagnosis of the previous inputs
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keras-reference")
+        self._starting = LatestJob(self)  # copies and re-checks the file, then starts the Keras child
+        self._starting.failed.connect(lambda reason: self._finish(ReferenceResult(False, reason=reason)))
+        self._starting.discarded.connect(lambda job: job.cancel())  # started for inputs no longer shown
+        self._verifying = LatestJob(self)  # compare, and diagnose a difference (several engine runs)
+        self._verifying.done.connect(self._take_verification)
+        self._verifying.failed.connect(self._verification_failed)
         self._debounce = QTimer(self, singleShot=True, interval=debounce_ms, timeout=self.start)
         self._timer = QTimer(self, interval=POLL_MS, timeout=self._tick)
         self._build_widgets()
@@ -192,7 +147,7 @@ class ReferenceRunner(QObject):
         self._inputs = state.inputs
         self.job = self.job_factory(state.document.model, [np.array(a) for a in state.inputs])
         self._started = time.monotonic()
-        self._start_future = self._pool.submit(self.job.start)
+        self._starting.submit(lambda _progress, cancelled, job=self.job: _start_child(job, cancelled))
         self._timer.start()
         self._show("Keras reference: running (0 s)")
 
@@ -210,25 +165,18 @@ class ReferenceRunner(QObject):
         self._closed = True
         self._debounce.stop()
         self._drop_job()
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     # ----- polling --------------------------------------------------------------------------------
     def _tick(self) -> None:
-        job, future = self.job, self._start_future
-        if job is not None and future is not None:
-            self._poll_job(job, future)
-        if self._verify_future is not None and self._verify_future.done():
-            self._take_verification(self._verify_future)
-        if self.job is None and self._verify_future is None:
+        if self.job is not None:
+            self._poll_job(self.job)
+        if self.job is None and not self._verifying.pending:
             self._timer.stop()
 
-    def _poll_job(self, job: Any, future: Future) -> None:
+    def _poll_job(self, job: Any) -> None:
         elapsed = time.monotonic() - self._started
-        if not future.done():
+        if self._starting.pending:
             self._show(f"Keras reference: running ({elapsed:.0f} s)")
-            return
-        if future.exception() is not None:
-            self._finish(ReferenceResult(False, reason=_reason(future.exception())))
             return
         progress = job.poll()
         if not progress.finished:
@@ -242,7 +190,7 @@ class ReferenceRunner(QObject):
         self._finish(reference)
 
     def _finish(self, reference: ReferenceResult) -> None:
-        self.job, self._start_future = None, None
+        self.job = None
         if self._inputs is not self.state.inputs:
             return  # outdated (should not happen: new inputs drop the job)
         self.state.set_reference(reference)
@@ -256,42 +204,33 @@ class ReferenceRunner(QObject):
     # ----- comparing ------------------------------------------------------------------------------
     def _verify(self) -> None:
         state = self.state
-        if current_verification(state) is not None or state.document is None or self._closed:
+        if state.verification is not None or state.document is None or self._closed:
             return
-        if self._verify_future is not None:
-            self._verify_future.cancel()
         model, inputs, result, reference = state.document.model, state.inputs, state.result, state.reference
-        self._verify_future = self._pool.submit(verify_against_keras, model, inputs, result, reference)
+        self._verifying.submit(lambda _progress, _cancelled: verify_against_keras(model, inputs, result, reference))
         self._show(f"{reference.runtime}: comparing with the engine ...")
         self._timer.start()
 
-    def _take_verification(self, future: Future) -> None:
-        self._verify_future = None
-        if future.cancelled():
-            return
-        error = future.exception()
-        if error is not None:
-            self._show(f"{self.state.reference.runtime if self.state.reference else 'Keras'}: "
-                       f"could not compare: {_reason(error)}")
-            return
-        verification = future.result()
+    def _verification_failed(self, reason: str) -> None:
+        runtime = self.state.reference.runtime if self.state.reference else "Keras"
+        self._show(f"{runtime}: could not compare: {reason}")
+
+    def _take_verification(self, verification: Verification) -> None:
         if verification.result is self.state.result and verification.reference is self.state.reference:
             self.state.set_comparison(verification)
             self._show(verification.verdict)
 
     def _drop_job(self) -> None:
         """Forget the current job; its child is stopped now, or once its start() has returned."""
-        job, future = self.job, self._start_future
-        self.job, self._start_future, self._inputs = None, None, None
-        if self._verify_future is not None:
-            self._verify_future.cancel()
-            self._verify_future = None
+        job, starting = self.job, self._starting.pending
+        self.job, self._inputs = None, None
+        self._verifying.cancel()
         if job is None:
             return
-        if future is None or future.done():
+        self._starting.cancel()
+        if not starting:
             job.cancel()
-        else:
-            future.add_done_callback(lambda _f: job.cancel())  # runs in the worker once start() returned
+        # else the worker cancels the job once start() returns (or `discarded` does, in this thread)
         self._show(self.status)
 
 
@@ -303,7 +242,9 @@ def _tool_button(action: QAction) -> QToolButton:
     return button
 
 
-def _reason(error: BaseException) -> str:
-    if isinstance(error, InspectorError | OSError):
-        return str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"internal error: {type(error).__name__}: {error}"
+def _start_child(job: Any, cancelled: IsCancelled) -> Any:
+    """In the worker: copy and re-check the file, start the child; stop it at once if no longer wanted."""
+    job.start()
+    if cancelled():
+        job.cancel()
+    return job

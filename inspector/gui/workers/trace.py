@@ -8,50 +8,17 @@ None with a one-line reason for a model that cannot run. `TraceStatus` is the st
 
 from __future__ import annotations
 
-import sys
 import time
-import traceback
 
-from PyQt6.QtCore import QObject, QRunnable, QThreadPool, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from inspector.core.engine import Cancelled, run
-from inspector.core.errors import InspectorError
+from inspector.core.engine import Result, run
 from inspector.gui.state import InspectorState
-from inspector.gui.workers.opening import reason_text
+from inspector.gui.workers.base import IsCancelled, LatestJob, Progress
 
 DEBOUNCE_MS = 150
 SHOW_PROGRESS_AFTER_S = 0.3  # shorter runs would only flicker a progress bar
-
-
-class _Signals(QObject):
-    progress = pyqtSignal(int, float)  # request, fraction done
-    done = pyqtSignal(int, object, float)  # request, Result, seconds
-    failed = pyqtSignal(int, str)  # request, reason
-
-
-class _TraceTask(QRunnable):
-    def __init__(self, request: int, model, inputs, runner: TraceRunner) -> None:
-        super().__init__()
-        self.request, self.model, self.inputs, self.runner = request, model, inputs, runner
-        self.signals = runner.signals
-
-    def run(self) -> None:
-        if self.runner.outdated(self.request):
-            return
-        start = time.perf_counter()
-        try:
-            result = run(self.model, self.inputs, record_trace=True,
-                         progress=lambda fraction: self.signals.progress.emit(self.request, fraction),
-                         cancelled=lambda: self.runner.outdated(self.request))
-        except Cancelled:
-            return
-        except Exception as exc:  # every failure is a reason on screen; the window lives on
-            if not isinstance(exc, InspectorError):
-                traceback.print_exc(file=sys.stderr)
-            self.signals.failed.emit(self.request, reason_text(exc))
-        else:
-            self.signals.done.emit(self.request, result, time.perf_counter() - start)
 
 
 class TraceRunner(QObject):
@@ -65,17 +32,14 @@ class TraceRunner(QObject):
     def __init__(self, state: InspectorState, parent: QObject | None = None, delay_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
         self.state = state
-        self.signals = _Signals(self)
-        self.signals.progress.connect(self._on_progress)
-        self.signals.done.connect(self._on_done)
-        self.signals.failed.connect(self._on_failed)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one run at a time; an outdated one stops within a few steps
+        self._job = LatestJob(self)
+        self._job.progress.connect(self.progress)
+        self._job.done.connect(self._on_done)
+        self._job.failed.connect(self._on_failed)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._start)
         self._delay = delay_ms / 1000
         self._last_request = -1e9
-        self._request = 0
         self.running = False
         self.last_seconds: float | None = None
         state.inputs_changed.connect(self.schedule)
@@ -86,28 +50,24 @@ class TraceRunner(QObject):
         """True from a change of inputs until its result (or reason) is in the state."""
         return self._timer.isActive() or self.running
 
-    def outdated(self, request: int) -> bool:
-        """Called from the worker: a newer request (or a cancel) makes this run pointless."""
-        return request != self._request
-
     def schedule(self) -> None:
         """New inputs: stop the running trace at once; start the new one right away after a pause
         (a single edit lands at once), else when the edits pause for the debounce delay."""
-        self._request += 1
+        self._job.cancel()
         now = time.perf_counter()
         idle = not self.running and not self._timer.isActive() and now - self._last_request >= self._delay
         self._last_request = now
         self._timer.start(0 if idle else round(self._delay * 1000))
 
     def cancel(self) -> None:
-        self._request += 1
+        self._job.cancel()
         self._timer.stop()
         if self.running:
             self.running = False
             self.finished.emit(-1.0)
 
     def wait(self, msecs: int = -1) -> bool:
-        return self._pool.waitForDone(msecs)
+        return self._job.wait(msecs)
 
     def _start(self) -> None:
         inputs, document = self.state.inputs, self.state.document
@@ -116,27 +76,26 @@ class TraceRunner(QObject):
             return
         self.running = True
         self.started.emit()
-        self._pool.start(_TraceTask(self._request, document.model, inputs, self))
+        model = document.model
 
-    def _current(self, request: int) -> bool:
-        return request == self._request
+        def trace(progress: Progress, cancelled: IsCancelled) -> tuple[Result, float]:
+            start = time.perf_counter()
+            result = run(model, inputs, record_trace=True, progress=progress, cancelled=cancelled)
+            return result, time.perf_counter() - start
 
-    def _on_progress(self, request: int, fraction: float) -> None:
-        if self._current(request):
-            self.progress.emit(fraction)
+        self._job.submit(trace)
 
-    def _on_done(self, request: int, result, seconds: float) -> None:
-        if self._current(request):
-            self.running = False
-            self.last_seconds = seconds
-            self.state.set_result(result)
-            self.finished.emit(seconds)
+    def _on_done(self, answer: tuple[Result, float]) -> None:
+        result, seconds = answer
+        self.running = False
+        self.last_seconds = seconds
+        self.state.set_result(result)
+        self.finished.emit(seconds)
 
-    def _on_failed(self, request: int, reason: str) -> None:
-        if self._current(request):
-            self.running = False
-            self.state.set_result(None, reason)
-            self.failed.emit(reason)
+    def _on_failed(self, reason: str) -> None:
+        self.running = False
+        self.state.set_result(None, reason)
+        self.failed.emit(reason)
 
 
 class TraceStatus(QWidget):
