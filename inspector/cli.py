@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from inspector.core.errors import InspectorError
 
-COMMANDS = ("info", "predict", "verify", "export")
+COMMANDS = ("info", "predict", "verify", "export", "install-desktop")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,15 +21,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"inspector.commands.{name}").add_parser(subparsers)
+        importlib.import_module(f"inspector.commands.{name.replace('-', '_')}").add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    """Run the command line; output piped into `head` and Ctrl+C end quietly (status 141, 130)."""
+    try:
+        status = _main(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return status
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print("lstm-inspector: stopped", file=sys.stderr)
+        return 130
+
+
+def _main(args_list: list[str]) -> int:
     parser = build_parser()
     if not args_list or args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
-        return _open_window(parser, args_list)
+        from inspector.commands.window import open_window
+
+        return open_window(args_list, COMMANDS)
     args = parser.parse_args(args_list)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -43,23 +58,14 @@ def _run(command, args: argparse.Namespace) -> int:
     except InspectorError as exc:
         print(f"lstm-inspector: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
     except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
         if os.environ.get("LSTM_INSPECTOR_DEBUG"):
             raise
         print(f"lstm-inspector: internal error: {type(exc).__name__}: {exc} "
               "(set LSTM_INSPECTOR_DEBUG=1 for the traceback)", file=sys.stderr)
         return 2
-
-
-def _open_window(parser: argparse.ArgumentParser, args_list: list[str]) -> int:
-    window = argparse.ArgumentParser(prog="lstm-inspector", parents=[], add_help=False)
-    window.add_argument("model", nargs="?")
-    args = window.parse_args(args_list)
-    from inspector.gui.app import run_app  # Qt is imported only now, after parsing
-
-    return run_app(args.model)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Write the application icon to packaging/icons/ (SVG and PNG) from the drawing the window uses.
+"""Write the application icon to packaging/icons/ (SVG and PNG in the hicolor sizes) from the drawing the
+window uses.
 
     .venv/bin/python packaging/make_icon.py
 """
@@ -24,7 +25,7 @@ def main() -> None:
     app = QGuiApplication(sys.argv[:1])  # noqa: F841 (painting needs an application)
     out = HERE / "icons"
     out.mkdir(exist_ok=True)
-    for size in (64, 256):
+    for size in (16, 32, 48, 64, 128, 256):  # the hicolor sizes install-desktop installs
         icon_image(size).save(str(out / f"lstm-inspector-{size}.png"))
     svg = QSvgGenerator()
     svg.setFileName(str(out / "lstm-inspector.svg"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from inspector.commands.waiting import still_reading
 from inspector.core.model.canonical import Model
 from inspector.core.sandbox.isolated_open import open_model_isolated
 
@@ -20,5 +21,6 @@ def add_model_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_model_argument(args: argparse.Namespace) -> Model:
-    """The model named on the command line, read in a child process."""
-    return open_model_isolated(args.model)
+    """The model named on the command line, read in a child process ("still reading ..." when slow)."""
+    with still_reading(args.model):
+        return open_model_isolated(args.model)
