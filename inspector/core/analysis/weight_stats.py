@@ -69,6 +69,35 @@ def symmetric_levels(arrays: Iterable[np.ndarray]) -> tuple[float, float]:
     return -limit, limit
 
 
+ROBUST_PERCENTILE = 99.5  # the default colour scale: a few large weights (a forget bias of 1) are clipped
+ROBUST_SAMPLE = 4_000_000  # beyond this many values the percentile is taken on an even sample
+
+
+def robust_limit(arrays: Iterable[np.ndarray], percentile: float = ROBUST_PERCENTILE) -> float:
+    """The `percentile`-th percentile of the finite |w| over all arrays, so that a few outliers do not
+    set the scale; the largest |w| when that percentile is 0, and 1.0 when there is no finite value.
+
+    Over ROBUST_SAMPLE values (a 2,048-unit LSTM's U holds 16.8 million) it is taken on every k-th value
+    of each array, which moves it by far less than a colour step."""
+    arrays = [np.asarray(a) for a in arrays]
+    total = sum(a.size for a in arrays)
+    step = max(1, -(-total // ROBUST_SAMPLE))
+    parts = [np.abs(a.ravel()[::step].astype(np.float32)) for a in arrays]
+    values = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return 1.0
+    limit = float(np.percentile(values, percentile))
+    return limit if limit > 0 else max_abs(arrays)
+
+
+def clipped_count(values: np.ndarray, limit: float) -> int:
+    """How many finite values lie beyond [-limit, limit] (drawn in the clipped colours)."""
+    array = np.asarray(values)
+    with np.errstate(invalid="ignore"):
+        return int(np.count_nonzero(np.isfinite(array) & (np.abs(array) > limit)))
+
+
 def histogram(values: np.ndarray, bins: int = 60, limit: float | None = None,
               percent: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(edges, counts) of the finite values over [-limit, limit] (limit defaults to max |w|).
