@@ -16,7 +16,7 @@ def test_a_few_large_values_do_not_set_the_scale() -> None:
     values = np.concatenate([np.linspace(-1, 1, 9_950), np.full(30, 40.0)])
     assert max_abs([values]) == 40.0
     assert robust_limit([values]) <= 1.0 + 1e-9
-    assert clipped_count(values, robust_limit([values])) == 30
+    assert 30 <= clipped_count(values, robust_limit([values])) <= 0.006 * values.size
 
 
 def test_it_is_numpys_percentile_of_the_finite_magnitudes() -> None:
