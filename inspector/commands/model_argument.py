@@ -14,13 +14,16 @@ from inspector.core.model.canonical import Model
 from inspector.core.sandbox.isolated_open import open_model_isolated
 
 MODEL_HELP = "a Keras file: .h5, .hdf5, .keras or .weights.h5"
+ARCHITECTURE_HELP = ("for a weights-only MODEL: the architecture to read its weights with - to_json() or "
+                     "to_yaml() output, a Keras 3 config.json, or a full-model file of the same network")
 
 
 def add_model_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help=MODEL_HELP)
+    parser.add_argument("--architecture", metavar="FILE", help=ARCHITECTURE_HELP)
 
 
 def open_model_argument(args: argparse.Namespace) -> Model:
     """The model named on the command line, read in a child process ("still reading ..." when slow)."""
     with still_reading(args.model):
-        return open_model_isolated(args.model)
+        return open_model_isolated(args.model, architecture=getattr(args, "architecture", None))

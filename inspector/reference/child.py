@@ -54,7 +54,7 @@ def _compute(folder: Path, index: int, job: dict[str, Any], arrays: dict[str, An
     _report(folder, index, "loading Keras")
     keras, runtime = keras_side.import_keras(job["runtime"])
     _report(folder, index, "loading model")
-    model = keras_side.load_model(keras, job["runtime"], job["model"])
+    model = keras_side.load_model(keras, job["runtime"], job["model"], job.get("architecture"))
     keras_side.check_device(model)
     inputs = protocol.load_arrays(protocol.input_file(folder, index))
     _report(folder, index, "running")

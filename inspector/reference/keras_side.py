@@ -51,13 +51,69 @@ def import_keras(runtime: str) -> tuple[Any, str]:
         raise KerasUnavailable(f"{runtime} is not installed for this Python ({exc}); {INSTALL_HINT}") from exc
 
 
-def load_model(keras: Any, runtime: str, path: str) -> Any:
+def load_model(keras: Any, runtime: str, path: str, architecture: str | None = None) -> Any:
+    """The model in `path`; with `architecture`, that architecture with the weights of `path`
+    (model_from_json or a full-model file, then load_weights, as the user would do it)."""
     try:
+        if architecture is not None:
+            model = _load_architecture(keras, runtime, architecture)
+            model.load_weights(path)
+            return model
+        config = _config_needing_reset_after(runtime, path)
+        if config is not None:  # Keras 2.1.2-2.1.4 GRU: no reset_after key, meaning false
+            model = keras.models.model_from_json(json.dumps(config))
+            model.load_weights(path)
+            return model
         if runtime == "keras3":
             return keras.saving.load_model(path, compile=False, safe_mode=True)
         return keras.models.load_model(path, compile=False)
     except Exception as exc:  # noqa: BLE001 - any refusal by Keras is a reason, not a crash
         raise KerasUnavailable(f"{runtime_name(runtime)} could not load the file: {first_line(exc)}") from exc
+
+
+def _load_architecture(keras: Any, runtime: str, path: str) -> Any:
+    """A full-model file is loaded whole (its weights are then replaced); JSON, YAML or config.json text is
+    read by LSTM Inspector's own reader (YAML with no Python tags) and given to model_from_json."""
+    from inspector.core.model.architecture import read_architecture
+
+    found = read_architecture(path)
+    if found.kind == "model-file":
+        if runtime == "keras3":
+            return keras.saving.load_model(path, compile=False, safe_mode=True)
+        return keras.models.load_model(path, compile=False)
+    return keras.models.model_from_json(json.dumps(with_reset_after(found.config)))
+
+
+def _config_needing_reset_after(runtime: str, path: str) -> dict[str, Any] | None:
+    """The model config of a legacy HDF5 file whose GRU configs lack reset_after, with it added; else None."""
+    if runtime != "tf_keras":
+        return None
+    import h5py
+
+    with open(path, "rb") as handle:
+        if handle.read(4) != b"\x89HDF":
+            return None
+    with h5py.File(path, "r", locking=False) as handle:
+        text = handle.attrs.get("model_config")
+    if text is None:
+        return None
+    config = json.loads(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    patched = with_reset_after(config)
+    return patched if patched != config else None
+
+
+def with_reset_after(value: Any) -> Any:
+    """Every GRU / GRUCell config without a reset_after key gets reset_after=False, as Keras 2.1.2-2.1.4
+    meant (the key first appears in 2.1.5; tf_keras would assume True and refuse the weights)."""
+    if isinstance(value, list):
+        return [with_reset_after(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: with_reset_after(v) for k, v in value.items()}
+    if out.get("class_name") in ("GRU", "GRUCell", "CuDNNGRU") and isinstance(out.get("config"), dict):
+        if out["class_name"] != "CuDNNGRU":
+            out["config"].setdefault("reset_after", False)
+    return out
 
 
 def runtime_name(runtime: str) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 
 from inspector.core.analysis.verification import ReferenceResult
 from inspector.core.errors import InspectorError
+from inspector.core.io import unclosed
 from inspector.core.model.canonical import Model
 from inspector.core.sandbox.isolated_open import open_model_isolated, signal_name
 from inspector.reference import protocol
@@ -178,8 +179,9 @@ class ReferenceJob:
         jobs = []
         for index, request in enumerate(children):
             request.child_index = index
-            copy = _private_copy(request.model, self._folder / f"job{index}")
-            jobs.append({"model": str(copy), "runtime": plan_reference(request.model).runtime})
+            copy, architecture = _private_copy(request.model, self._folder / f"job{index}")
+            jobs.append({"model": str(copy), "runtime": plan_reference(request.model).runtime,
+                         "architecture": architecture and str(architecture)})
             arrays = {f"in{i}": np.asarray(a) for i, a in enumerate(request.inputs)}
             protocol.save_arrays(protocol.input_file(self._folder, index), arrays)
         protocol.write_json(self._folder / protocol.JOBS, {"jobs": jobs})
@@ -312,15 +314,38 @@ def _plan_result(request: _Request) -> ReferenceResult | None:
     return request.result
 
 
-def _private_copy(model: Model, folder: Path) -> Path:
-    """Copy the file where only we can write, and check the copy: the child loads exactly that."""
+def _private_copy(model: Model, folder: Path) -> tuple[Path, Path | None]:
+    """Copy the file (and its architecture file) where only we can write, and check the copies: the child
+    loads exactly those. A file still marked open for writing is copied as we read it, corrected."""
     folder.mkdir()
-    copy = folder / Path(model.path).name
-    shutil.copyfile(model.path, copy)
-    again = plan_reference(open_model_isolated(copy))  # the copy is parsed in a child, like every file we open
+    copy = folder / _weights_name(model)
+    source, _ = unclosed.readable_source(model.path) if _is_hdf5(model.path) else (model.path, "")
+    if isinstance(source, bytes):
+        copy.write_bytes(source)
+    else:
+        shutil.copyfile(model.path, copy)
+    architecture = None
+    if model.architecture:
+        (folder / "architecture").mkdir()
+        architecture = folder / "architecture" / Path(model.architecture).name
+        shutil.copyfile(model.architecture, architecture)
+    again = plan_reference(open_model_isolated(copy, architecture=architecture))  # parsed in a child, like every file
     if again.runtime != plan_reference(model).runtime:
         raise ReferenceFailed(f"{model.path} changed while it was being prepared for Keras; open it again")
-    return copy
+    return copy, architecture
+
+
+def _weights_name(model: Model) -> str:
+    """Keras 3 load_weights reads its own format only from a name ending in .weights.h5."""
+    name = Path(model.path).name
+    if model.architecture and model.format == "keras3-zip" and not name.endswith(".weights.h5"):
+        return Path(name).stem + ".weights.h5"
+    return name
+
+
+def _is_hdf5(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(unclosed.SIGNATURE)) == unclosed.SIGNATURE
 
 
 def _file_name(model: Model) -> str:

@@ -85,6 +85,9 @@ def save_models(model: Any, recipe: Recipe, runtime: str, out: Path,
         if recipe.weights_only:
             targets.append(("weights_only_h5", f"{stem}.weights-only.h5",
                             model.save_weights))
+    if recipe.weights_only:  # the architecture a repository ships beside its weights
+        targets.append(("architecture_json", f"{stem}.architecture.json",
+                        lambda path: Path(path).write_text(model.to_json())))
     for kind, name, save in targets:
         try:
             save(str(out / name))

@@ -19,6 +19,7 @@ def describe_model(model: Model) -> dict[str, Any]:
         "keras_version": model.keras_version,
         "backend": model.backend,
         "has_architecture": model.has_architecture,
+        "architecture": os.path.abspath(model.architecture) if model.architecture else None,
         "inputs": [{"name": s.name, "shape": list(s.shape), "dtype": s.dtype} for s in model.inputs],
         "outputs": [{"layer": r.layer, "node": r.node, "index": r.index} for r in model.outputs],
         "params": sum(layer.params for layer in model.layers),
@@ -76,6 +77,7 @@ def format_table(info: dict[str, Any]) -> str:
     """The readable `info` output: file facts, inputs/outputs, a layer table, warnings."""
     lines = [
         f"file      {info['file']}",
+        *([f"layers    from {info['architecture']}"] if info.get("architecture") else []),
         f"format    {info['format']}   Keras {info['keras_version'] or 'unknown'}   backend {info['backend'] or 'unknown'}",
         f"inputs    {_inputs_text(info['inputs'])}",
         f"outputs   {', '.join(o['layer'] for o in info['outputs']) or '-'}",

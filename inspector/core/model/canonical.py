@@ -117,6 +117,7 @@ class Model:
     warnings: tuple[str, ...] = ()
     has_architecture: bool = True
     name: str = ""
+    architecture: str = ""  # the architecture file read with a weights-only file at `path`, if any
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:

@@ -7,24 +7,43 @@ from dataclasses import replace
 
 from inspector.core.io import keras3_store
 from inspector.core.io.containers import RawFile, StoredWeight, read_file
+from inspector.core.model.architecture import Architecture, read_architecture
 from inspector.core.model.canonical import InputSpec, Layer, Model, keras_major
 from inspector.core.model.graph_config import Graph, LayerEntry, read_graph
 from inspector.core.model.layer_build import build_layer
 from inspector.core.model.model_warnings import model_warnings
+from inspector.core.model.weight_matching import match_by_position
 from inspector.core.model.weights_only import infer_weights_only
 
 
-def open_model(path: str | os.PathLike[str]) -> Model:
+def open_model(path: str | os.PathLike[str], architecture: str | os.PathLike[str] | None = None) -> Model:
+    """The model in `path`; with `architecture`, the weights of `path` on the layers of that file
+    (to_json/to_yaml output, a Keras 3 config.json or a full-model file), matched as load_weights does."""
     raw = read_file(os.fspath(path))
-    model = infer_weights_only(raw) if raw.is_weights_only else _full_model(raw)
+    if architecture is not None:
+        model = _paired(raw, read_architecture(architecture))
+    else:
+        model = infer_weights_only(raw) if raw.is_weights_only else _full_model(raw)
     return replace(model, warnings=(*raw.warnings, *model.warnings)) if raw.warnings else model
 
 
-def _full_model(raw: RawFile) -> Model:
+def _paired(raw: RawFile, architecture: Architecture) -> Model:
+    """The architecture's config with the weights file's arrays, as one full model."""
+    version = architecture.keras_version or raw.keras_version
+    keras3 = architecture.keras3 or (raw.keras3_vars is not None and not version)
+    container = "zip" if keras3 and raw.keras3_vars is not None else raw.container
+    paired = replace(raw, config=architecture.config, keras_version=version, container=container,
+                     is_weights_only=False)
+    model = _full_model(paired, by_position=raw.keras3_vars is None)
+    return replace(model, architecture=architecture.path)
+
+
+def _full_model(raw: RawFile, by_position: bool = False) -> Model:
     file_format = detect_format(raw)
     major = keras_major(raw.keras_version, file_format)
     graph = read_graph(raw.config, major)
-    layers = tuple(_layer(entry, stored, major) for entry, stored in _with_weights(graph, raw))
+    stored = _with_weights(graph, raw, major if by_position else 0)
+    layers = tuple(_layer(entry, arrays, major) for entry, arrays in stored)
     model = Model(
         path=raw.path, format=file_format, keras_version=raw.keras_version, backend=raw.backend,
         layers=layers, inputs=_input_specs(graph, layers), outputs=tuple(graph.outputs),
@@ -68,9 +87,15 @@ def _looks_like_keras1(raw: RawFile) -> bool:
     return isinstance(body, list) or ("'output_dim'" in text and "'units'" not in text)
 
 
-def _with_weights(graph: Graph, raw: RawFile) -> list[tuple[LayerEntry, list[StoredWeight]]]:
+def _with_weights(graph: Graph, raw: RawFile, by_position_major: int = 0) -> list[tuple[LayerEntry, list[StoredWeight]]]:
+    """Each config layer with its arrays: by group name in a full-model file; by position among layers with
+    weights (`by_position_major` = the architecture's Keras major) for a weights file paired with one."""
     if raw.keras3_vars is None:
-        return [(entry, raw.layer_weights.get(entry.name, [])) for entry in graph.entries]
+        weights = raw.layer_weights
+        if by_position_major:
+            described = [(e.name, e.class_name, e.config) for e in graph.entries]
+            weights = match_by_position(described, raw.layer_weights, by_position_major)
+        return [(entry, weights.get(entry.name, [])) for entry in graph.entries]
     keys = keras3_store.store_keys([entry.stored_class for entry in graph.entries])
     return [(entry, keras3_store.layer_arrays(raw.keras3_vars, key)) for entry, key in zip(graph.entries, keys)]
 

@@ -39,18 +39,20 @@ __all__ = ["DEFAULT_TIMEOUT", "IsolatedOpener", "ParserFailed", "child_command",
            "open_model_isolated"]
 
 
-def open_model_isolated(path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT,
-                        memory_limit: int | None = None) -> Model:
-    """open_model(path) in a fresh child process; raises InspectorError with a one-line reason."""
-    return IsolatedOpener(timeout=timeout, memory_limit=memory_limit).open(path)
+def open_model_isolated(path: str | os.PathLike[str], *, architecture: str | os.PathLike[str] | None = None,
+                        timeout: float = DEFAULT_TIMEOUT, memory_limit: int | None = None) -> Model:
+    """open_model(path, architecture) in a fresh child process; raises InspectorError with a one-line reason."""
+    return IsolatedOpener(timeout=timeout, memory_limit=memory_limit).open(path, architecture)
 
 
-def default_memory_limit(path: str | os.PathLike[str]) -> int:
-    """1 GiB plus four times the file's size."""
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        size = 0
+def default_memory_limit(path: str | os.PathLike[str], *others: str | os.PathLike[str]) -> int:
+    """1 GiB plus four times the size of the file (and of an architecture file read with it)."""
+    size = 0
+    for each in (path, *others):
+        try:
+            size += os.path.getsize(each)
+        except OSError:
+            pass
     return BASE_MEMORY + MEMORY_PER_FILE_BYTE * size
 
 
@@ -80,14 +82,16 @@ class IsolatedOpener:
             if self.warm and self._spare is None:
                 self._spare = self._spawn()
 
-    def open(self, path: str | os.PathLike[str]) -> Model:
+    def open(self, path: str | os.PathLike[str], architecture: str | os.PathLike[str] | None = None) -> Model:
+        """The model in `path`; with `architecture`, a weights-only file read with that architecture file."""
         path = os.fspath(path)
-        limit = self.memory_limit or default_memory_limit(path)
+        other = None if architecture is None else os.fspath(architecture)
+        limit = self.memory_limit or default_memory_limit(path, *([other] if other else []))
         with self._lock:
             process, self._spare = self._spare or self._spawn(), None
             self._running = process
             try:
-                return self._ask(process, path, limit)
+                return self._ask(process, {"path": path, "architecture": other}, limit)
             finally:
                 self._running = None
                 if self.warm:
@@ -116,8 +120,8 @@ class IsolatedOpener:
         return subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=_child_env(), close_fds=True)
 
-    def _ask(self, process: subprocess.Popen[bytes], path: str, limit: int) -> Model:
-        request = json.dumps({"path": path, "memory_limit": limit}).encode("utf-8") + b"\n"
+    def _ask(self, process: subprocess.Popen[bytes], files: dict[str, str | None], limit: int) -> Model:
+        request = json.dumps({**files, "memory_limit": limit}).encode("utf-8") + b"\n"
         try:
             out, err = process.communicate(request, timeout=self.timeout)
         except subprocess.TimeoutExpired:

@@ -1,7 +1,7 @@
 """The parsing child: `python -P -m inspector.core.sandbox.open_child` reads one model file and exits.
 
 It imports the reader first (so a spare child can wait ready), then reads one request line from
-stdin, {"path": ..., "memory_limit": bytes or null}, caps its own address space, opens the file
+stdin, {"path": ..., "architecture": path or null, "memory_limit": bytes or null}, caps its own address space, opens the file
 with `open_model` and writes one `transfer` frame to stdout: the Model, or the error's class name
 and message. EOF on stdin before a request (the parent closed or died) ends it quietly.
 Stray output of libraries goes to stderr: stdout carries the frame only.
@@ -37,7 +37,7 @@ def main() -> int:
     _limit_memory(request.get("memory_limit"))
     status = 0
     try:
-        frame = transfer.frame_chunks(load.open_model(request["path"]))
+        frame = transfer.frame_chunks(load.open_model(request["path"], request.get("architecture")))
     except MemoryError:
         frame, status = [transfer.pack_error("MemoryError", "out of memory")], MEMORY_EXIT
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent as a value
