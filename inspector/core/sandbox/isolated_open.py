@@ -36,7 +36,7 @@ MEMORY_PER_FILE_BYTE = 4  # a file's arrays, h5py's chunk cache, the frame and i
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 __all__ = ["DEFAULT_TIMEOUT", "IsolatedOpener", "ParserFailed", "child_command", "default_memory_limit",
-           "open_model_isolated"]
+           "open_model_isolated", "stop_in_background"]
 
 
 def open_model_isolated(path: str | os.PathLike[str], *, architecture: str | os.PathLike[str] | None = None,
@@ -104,11 +104,12 @@ class IsolatedOpener:
             self._cancelled = process
             process.kill()
 
-    def close(self) -> None:
-        """Kill the spare child; a later open starts a new one."""
+    def close(self, wait: bool = True) -> None:
+        """Kill the spare child; a later open starts a new one. With wait=False the child is reaped in
+        the background, so a closing window never waits for it."""
         spare, self._spare = self._spare, None
         if spare is not None:
-            _stop(spare)
+            _stop(spare) if wait else stop_in_background(spare)
 
     def __del__(self) -> None:
         try:
@@ -151,6 +152,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.kill()
     process.communicate()
+
+
+def stop_in_background(process: subprocess.Popen[bytes]) -> None:
+    """Kill a child now and reap it in a daemon thread: the caller returns at once."""
+    if process.poll() is None:
+        process.kill()
+    threading.Thread(target=process.communicate, name="reap-child", daemon=True).start()
 
 
 def signal_name(returncode: int) -> str:
