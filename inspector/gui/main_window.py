@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.setTextVisible(False)
         self.busy_bar.hide()
         self.statusBar().addPermanentWidget(self.busy_bar)
+        self.state.status_message.connect(self.statusBar().showMessage)
         self.statusBar().addPermanentWidget(TraceStatus(self.trace_runner))
         self.statusBar().addPermanentWidget(self.reference_runner.widget)
 

@@ -14,7 +14,6 @@ from PyQt6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -45,7 +44,7 @@ from inspector.gui.predictions.figures import (
 )
 from inspector.gui.state import InspectorState
 from inspector.gui.widgets.plot_pool import plot_at
-from inspector.gui.widgets.png import save_plot_png
+from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
 
 NOTE_COLOUR = "#8a5a00"
@@ -54,6 +53,7 @@ NOTE_COLOUR = "#8a5a00"
 class PredictionsView(QWidget):
     def __init__(self, state: InspectorState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.menus = ExportMenus(self, state.show_status)
         self.state = state
         self.data: Predictions | None = None
         self._stale = False  # the state changed while the tab was hidden: redraw when it shows
@@ -287,25 +287,19 @@ class PredictionsView(QWidget):
     # ----- exporting ------------------------------------------------------------------------------
     def _add_export_actions(self, plot: pg.PlotItem, kind: str) -> None:
         """Right-click > Export PNG (this plot) / Export All Prediction Plots (the plots live as long as the view)."""
-        menu = plot.vb.menu
-        menu.addSeparator()
-        menu.addAction("Export PNG (this plot)...").triggered.connect(lambda: self._ask_and_save(plot, kind))
-        menu.addAction("Export All Prediction Plots...").triggered.connect(self.ask_export)
+        self.menus.attach(plot, lambda _plot: self._file_name(kind), ("Export All Prediction Plots...", self.ask_export))
 
-    def _ask_and_save(self, plot: pg.PlotItem, kind: str) -> None:
-        name = f"predictions_{self.data.name if self.data is not None else 'output'}_{kind}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", str(Path.home() / name), "PNG images (*.png)")
-        if path:
-            self._say(f"saved {save_plot_png(plot, path if path.lower().endswith('.png') else f'{path}.png')}")
+    def _file_name(self, kind: str) -> str:
+        return f"predictions_{self.data.name if self.data is not None else 'output'}_{kind}.png"
 
     def ask_export(self) -> None:
         if self.data is None:
-            self._say("nothing to export yet: no engine result")
+            self.state.show_status("nothing to export yet: no engine result")
             return
         folder = QFileDialog.getExistingDirectory(self, "Export the prediction plots to", str(Path.home()))
         if folder:
             written = self.export_plots(folder)
-            self._say(f"wrote {len(written)} prediction files to {folder}")
+            self.state.show_status(f"wrote {len(written)} prediction files to {folder}")
 
     def export_plots(self, folder: str | Path) -> list[Path]:
         """Every prediction plot as shown (output, sequence, unit) and the per-layer table into `folder`."""
@@ -316,11 +310,6 @@ class PredictionsView(QWidget):
             return []
         sequence = min(self.state.sequence, self.data.manual.shape[0] - 1)
         return export_prediction_plots(self.data, folder, sequence, self.component, self.verification)
-
-    def _say(self, text: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, 8000)
 
 
 class SeriesControls(QWidget):

@@ -281,7 +281,7 @@ class SequencePanel(QWidget):
         self.sequence = min(self.sequence, self.batch.size - 1)
         self._show()
         self.commit()
-        self._status(note)
+        self.state.show_status(note)
         return True
 
     def save(self, path: str | Path) -> bool:
@@ -292,13 +292,8 @@ class SequencePanel(QWidget):
         except InspectorError as error:
             self._show_message(escape(str(error), quote=False), problem=True)
             return False
-        self._status(note)
+        self.state.show_status(note)
         return True
-
-    def _status(self, text: str) -> None:
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 10000)
 
     # ----- showing -------------------------------------------------------------------------------
     def _fill_input_combo(self) -> None:

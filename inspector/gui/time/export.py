@@ -7,15 +7,11 @@ layout, so a file shows exactly what the view shows for the same layer, sequence
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtGui import QAction
-from PyQt6.QtWidgets import QFileDialog, QMainWindow, QWidget
 
 from inspector.core.analysis.per_step import PerStep, per_step_outputs
 from inspector.core.analysis.time_quantities import Series, layer_series
@@ -24,7 +20,7 @@ from inspector.core.engine.trace import DirectionTrace
 from inspector.core.model.canonical import Layer, Model
 from inspector.gui.time.figures import draw_step_bars, draw_time_grid
 from inspector.gui.time.lines import draw_per_step, draw_unit_lines, unit_grid
-from inspector.gui.widgets.png import render_png, save_plot_png, save_widget_png
+from inspector.gui.widgets.png import render_png
 
 ROW_HEIGHT = 190
 GRID_WIDTH = 1600
@@ -95,38 +91,8 @@ def _grid_png(series: list[Series], mask: np.ndarray, t: int, title: str, path: 
     return render_png(lambda lay: draw_time_grid(lay, series, mask, t, title, f"every unit at t = {t}"), size, path)
 
 
-class ExportMenus:
-    """Right-click > "Export PNG (this plot)..." and "(all plots here)..." on every plot of a widget, once per plot."""
-
-    def __init__(self, owner: QWidget, stem: Callable[[], str]) -> None:
-        self.owner, self.stem = owner, stem
-        self._done: weakref.WeakSet[pg.PlotItem] = weakref.WeakSet()
-
-    def attach(self, widget: pg.GraphicsLayoutWidget, plots: list[pg.PlotItem]) -> None:
-        for plot in plots:
-            if plot in self._done:
-                continue
-            self._done.add(plot)
-            menu = plot.vb.menu
-            menu.addSeparator()
-            one = QAction("Export PNG (this plot)...", menu)
-            one.triggered.connect(lambda _=False, p=plot: self._ask(lambda path: save_plot_png(p, path),
-                                                                    self._plot_name(p)))
-            whole = QAction("Export PNG (all plots here)...", menu)
-            whole.triggered.connect(lambda _=False: self._ask(lambda path: save_widget_png(widget, path),
-                                                              f"{self.stem()}_time_steps.png"))
-            menu.addAction(one)
-            menu.addAction(whole)
-
-    def _plot_name(self, plot: pg.PlotItem) -> str:
-        title = plot.titleLabel.text.split("<")[0].split("·")[0].strip() or "plot"
-        safe = "".join(ch if ch.isalnum() else "_" for ch in title.replace("~", "_tilde")).strip("_")
-        return f"{self.stem()}_time_{safe}.png"
-
-    def _ask(self, save: Callable[[str], Path], name: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.owner, "Export PNG", str(Path.home() / name), "PNG images (*.png)")
-        if path:
-            saved = save(path if path.lower().endswith(".png") else f"{path}.png")
-            window = self.owner.window()
-            if isinstance(window, QMainWindow):
-                window.statusBar().showMessage(f"saved {saved}", 5000)
+def plot_file_name(stem: str, plot: pg.PlotItem) -> str:
+    """A default file name from the plot's title: lstm_time_forget_gate_f.png."""
+    title = plot.titleLabel.text.split("<")[0].split("·")[0].strip() or "plot"
+    safe = "".join(ch if ch.isalnum() else "_" for ch in title.replace("~", "_tilde")).strip("_")
+    return f"{stem}_time_{safe}.png"

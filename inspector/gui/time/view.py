@@ -32,9 +32,10 @@ from inspector.core.analysis.weight_blocks import file_stem
 from inspector.core.engine.trace import DirectionTrace
 from inspector.gui.state import VALUE_MODES, InspectorState
 from inspector.gui.time.controls import PAGE, TimeControls
-from inspector.gui.time.export import ExportMenus, export_time_plots, grid_title, per_step_title
+from inspector.gui.time.export import export_time_plots, grid_title, per_step_title, plot_file_name
 from inspector.gui.time.figures import TimeFigure, draw_time_grid
 from inspector.gui.time.lines import LinesFigure, draw_per_step, draw_unit_lines
+from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
 from inspector.gui.workers.per_step import PerStepJob
 
@@ -53,7 +54,7 @@ class TimeView(QWidget):
         self.job.progress.connect(lambda f: self.per_step_note.setText(f"output after every step: {f:.0%} ..."))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
-        self.menus = ExportMenus(self, self._file_stem)
+        self.menus = ExportMenus(self, state.show_status)
         for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self._redraw),
                              (state.inputs_changed, self._on_inputs), (state.sequence_changed, self._redraw),
                              (state.result_changed, self._on_result), (state.time_step_changed, self._on_time_step),
@@ -170,8 +171,8 @@ class TimeView(QWidget):
         self.figure.set_units(state.units)
         self.lines = draw_unit_lines(self.unit_widget.ci, self.series, state.units, mask, state.time_step)
         self._draw_per_step()
-        self.menus.attach(self.grid, [r.plot for r in self.figure.rows] + [r.bars_plot for r in self.figure.rows])
-        self.menus.attach(self.unit_widget, self.lines.plots)
+        self._attach_menus(self.grid, [r.plot for r in self.figure.rows] + [r.bars_plot for r in self.figure.rows])
+        self._attach_menus(self.unit_widget, self.lines.plots)
         self._on_time_step(state.time_step)
 
     def _fill_selectors(self) -> None:
@@ -238,7 +239,7 @@ class TimeView(QWidget):
             values = answer.values[0][self.state.sequence]
             self.per_step_lines = draw_per_step(layout, values, self.state.time_step, per_step_title(answer))
             self.per_step_note.setText(f"computed as {answer.description}")
-            self.menus.attach(self.per_step_widget, self.per_step_lines.plots)
+            self._attach_menus(self.per_step_widget, self.per_step_lines.plots)
             return
         layout.clear()
         self.per_step_lines = LinesFigure()
@@ -262,7 +263,7 @@ class TimeView(QWidget):
             self.figure.set_units(units)
             trace_mask = self.figure.mask
             self.lines = draw_unit_lines(self.unit_widget.ci, self.series, units, trace_mask, self.state.time_step)
-            self.menus.attach(self.unit_widget, self.lines.plots)
+            self._attach_menus(self.unit_widget, self.lines.plots)
 
     def _on_units_typed(self) -> None:
         count = self.series[0].units if self.series else 0
@@ -341,3 +342,10 @@ class TimeView(QWidget):
         return export_time_plots(state.document.model, state.result, state.layer_name, state.direction, folder,
                                  sequence=state.sequence, value_mode=state.value_mode, time_step=state.time_step,
                                  units=state.units, per_step=self.per_step)
+
+    def _attach_menus(self, widget: pg.GraphicsLayoutWidget, plots: list[pg.PlotItem]) -> None:
+        """Right-click export on every plot of `widget`: this plot, or all plots here."""
+        whole = ("Export PNG (all plots here)...",
+                 self.menus.save_widget_action(widget, lambda: f"{self._file_stem()}_time_steps.png"))
+        for plot in plots:
+            self.menus.attach(plot, lambda p: plot_file_name(self._file_stem(), p), whole)

@@ -4,20 +4,14 @@ per-gate statistics and histograms. Reads and writes only the state object."""
 from __future__ import annotations
 
 import math
-import weakref
-from collections.abc import Callable
-from pathlib import Path
 
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QRadioButton,
     QSplitter,
     QStackedWidget,
@@ -30,7 +24,7 @@ from inspector.core.model.gates import GATE_TITLES
 from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
 from inspector.gui.weights.stats_table import StatsTable
-from inspector.gui.widgets.png import save_plot_png, save_widget_png
+from inspector.gui.widgets.png import ExportMenus
 
 
 class WeightsView(QWidget):
@@ -39,7 +33,7 @@ class WeightsView(QWidget):
         self.state = state
         self.blocks: list[Block] = []
         self.figure = WeightFigure()
-        self._plots_with_export: weakref.WeakSet[pg.PlotItem] = weakref.WeakSet()
+        self.menus = ExportMenus(self, state.show_status)
         self._build()
         state.document_changed.connect(self._on_document)
         state.selection_changed.connect(self._on_selection)
@@ -156,19 +150,10 @@ class WeightsView(QWidget):
                 return
 
     def _add_export_actions(self, plot: pg.PlotItem, widget: QWidget) -> None:
-        """Right-click > Export PNG, once per plot (plots are reused when the layer changes)."""
-        if plot in self._plots_with_export:
-            return
-        self._plots_with_export.add(plot)
-        menu = plot.vb.menu
-        menu.addSeparator()
-        this_plot = QAction("Export PNG (this plot)...", menu)
-        this_plot.triggered.connect(lambda: self._ask_and_save(lambda p: save_plot_png(plot, p), self._name(plot)))
-        whole = QAction("Export PNG (all plots)...", menu)
+        """Right-click > Export PNG, this plot or all plots of the widget."""
         kind = "weights" if widget is self.heatmaps else "histograms"
-        whole.triggered.connect(lambda: self._ask_and_save(lambda p: save_widget_png(widget, p), self._name(None, kind)))
-        menu.addAction(this_plot)
-        menu.addAction(whole)
+        whole = ("Export PNG (all plots)...", self.menus.save_widget_action(widget, lambda: self._name(None, kind)))
+        self.menus.attach(plot, self._name, whole)
 
     def _name(self, plot: pg.PlotItem | None, kind: str = "plot") -> str:
         """A default file name: lstm_W_f.png, bidirectional_backward_weights.png, ..."""
@@ -176,14 +161,6 @@ class WeightsView(QWidget):
         stem = file_stem(layer, self.state.direction) if layer is not None else "plot"
         label = next((h.block.label for h in self.figure.heatmaps if h.plot is plot), kind)
         return f"{stem}_{label}.png"
-
-    def _ask_and_save(self, save: Callable[[str], Path], name: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", str(Path.home() / name), "PNG images (*.png)")
-        if path:
-            saved = save(path if path.lower().endswith(".png") else f"{path}.png")
-            window = self.window()
-            if isinstance(window, QMainWindow):
-                window.statusBar().showMessage(f"saved {saved}", 5000)
 
 
 def readout_text(block: Block, y: float, x: float) -> str:
