@@ -12,23 +12,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from inspector.core.model.builtin_layers import BUILTIN_CLASSES, CODE_CLASSES  # built in: Keras can load them
 from inspector.core.model.canonical import Layer, Model
-from inspector.core.model.layer_build import CODE_CLASSES, RUNNABLE_CLASSES
 
 KERAS3 = "keras3"
 TF_KERAS = "tf_keras"
 
-# built-in Keras layers that hold no code; the engine may not run all of them, Keras can
-BUILTIN_CLASSES = RUNNABLE_CLASSES | frozenset({
-    "Sequential", "Functional", "Model", "RNN", "LSTMCell", "GRUCell", "SimpleRNNCell",
-    "StackedRNNCells", "CuDNNLSTM", "CuDNNGRU", "ConvLSTM3D", "TimeDistributedDense",
-    "Convolution1D", "Convolution2D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
-    "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D",
-    "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D",
-    "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
-    "SpatialDropout2D", "ActivityRegularization", "UnitNormalization", "GroupNormalization",
-    "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax", "MultiHeadAttention",
-})
 RUNTIME_BY_FORMAT = {
     "keras3-zip": KERAS3, "keras3-h5": KERAS3, "keras2-h5": TF_KERAS, "tfkeras-h5": TF_KERAS,
 }

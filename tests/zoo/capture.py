@@ -16,8 +16,8 @@ WEIGHT_STD = 0.5
 
 
 def random_weight(name: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-    """A random value for one weight; variances stay positive."""
-    if "moving_variance" in name:
+    """A random value for one weight; variances (BatchNormalization, Normalization) stay positive."""
+    if "variance" in name:
         return rng.uniform(0.5, 2.0, shape)
     return rng.normal(0.0, WEIGHT_STD, shape)
 
@@ -35,6 +35,8 @@ def randomize_weights(model: Any, rng: np.random.Generator) -> None:
         names = [weight_name(v) for v in layer.weights]
         layer.set_weights([random_weight(name, value.shape, rng).astype(value.dtype)
                            for name, value in zip(names, current, strict=True)])
+        if hasattr(layer, "finalize_state"):  # Normalization derives its statistics from weights
+            layer.finalize_state()
 
 
 def make_input(spec: InputSpec, batch: int, rng: np.random.Generator) -> np.ndarray:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.zoo import recipes_graph, recipes_layers, recipes_rnn, recipes_wrappers
+from tests.zoo import (
+    recipes_graph,
+    recipes_layers,
+    recipes_rnn,
+    recipes_sequence_layers,
+    recipes_spatial,
+    recipes_wrappers,
+)
 from tests.zoo.spec import Recipe
 
 
@@ -13,6 +20,8 @@ def all_recipes() -> list[Recipe]:
         *recipes_wrappers.recipes(),
         *recipes_layers.recipes(),
         *recipes_graph.recipes(),
+        *recipes_spatial.recipes(),
+        *recipes_sequence_layers.recipes(),
     ]
     ids = [r.id for r in recipes]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -115,3 +115,55 @@ def from_channels_last(x: Array, data_format: str | None, first_spatial_axis: in
     if data_format == "channels_first":
         return np.moveaxis(x, -1, first_spatial_axis)
     return x
+
+
+def depthwise(x: Array, kernel: Array, strides: Sequence[int], padding: str, dilation: Sequence[int]) -> Array:
+    """x [batch, *spatial, in] with kernel [*k, in, multiplier] -> [batch, *out, in * multiplier].
+
+    Output channel c * multiplier + m is input channel c filtered by kernel[..., c, m] (TensorFlow's order).
+    """
+    rank = kernel.ndim - 2
+    channels, multiplier = kernel.shape[-2:]
+    patches = windows(x, kernel.shape[:rank], strides, dilation, padding)  # [b, *out, c, *k]
+    taps = int(np.prod(kernel.shape[:rank]))
+    flat = patches.reshape(patches.shape[: 1 + rank] + (channels, 1, taps))
+    weights = np.moveaxis(kernel.reshape(taps, channels, multiplier), 1, 0)  # [c, taps, m]
+    y = np.matmul(flat, weights)  # [b, *out, c, 1, m]
+    return y.reshape(y.shape[: 1 + rank] + (channels * multiplier,))
+
+
+def transposed_length(size: int, kernel: int, stride: int, dilation: int, padding: str,
+                      output_padding: int | None) -> int:
+    """Output length of a transposed convolution (Keras's deconv_output_length, tf_keras and Keras 3)."""
+    effective = (kernel - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(effective, stride) - effective if output_padding is None else output_padding
+        return (size - 1) * stride + effective + extra
+    if padding != "same":
+        raise UnsupportedModel(f"padding {padding!r} is not supported by a transposed convolution")
+    return size * stride if output_padding is None else (size - 1) * stride + effective % 2 + output_padding
+
+
+def convolve_transpose(x: Array, kernel: Array, strides: Sequence[int], padding: str,
+                       dilation: Sequence[int], output_padding: Sequence[int] | None) -> Array:
+    """x [batch, *spatial, in] with kernel [*k, out, in] -> [batch, *out_spatial, out].
+
+    The gradient of the forward convolution (tf.nn.conv_transpose): every input position adds
+    kernel * x at stride * position + dilation * tap, and the output window starts after the
+    padding the forward convolution of that output size would have put before its input.
+    """
+    rank = kernel.ndim - 2
+    spatial, taps = x.shape[1:1 + rank], kernel.shape[:rank]
+    extras = [None] * rank if output_padding is None else list(output_padding)
+    sizes = [transposed_length(n, k, s, d, padding, e)
+             for n, k, s, d, e in zip(spatial, taps, strides, dilation, extras, strict=True)]
+    full = [(n - 1) * s + (k - 1) * d + 1 for n, k, s, d in zip(spatial, taps, strides, dilation, strict=True)]
+    before = [0 if padding == "valid" else max(f - o, 0) // 2 for f, o in zip(full, sizes, strict=True)]
+    room = [max(f, b + o) for f, b, o in zip(full, before, sizes, strict=True)]
+    out = np.zeros((x.shape[0], *room, kernel.shape[-2]), dtype=np.result_type(x, kernel))
+    contributions = np.tensordot(x, kernel, axes=([-1], [-1]))  # [batch, *spatial, *k, out]
+    for tap in np.ndindex(*taps):
+        target = tuple(slice(t * d, t * d + (n - 1) * s + 1, s)
+                       for t, d, n, s in zip(tap, dilation, spatial, strides, strict=True))
+        out[(slice(None), *target)] += contributions[(slice(None),) * (1 + rank) + tap]
+    return out[(slice(None), *(slice(b, b + o) for b, o in zip(before, sizes, strict=True)))]

@@ -3,7 +3,7 @@
 A layer function takes (layer, inputs, masks, ctx) and returns its outputs. Mask policy:
 - "pass": outputs carry the first input's mask (Keras `supports_masking` with the default
   `compute_mask`: Dense, Activation, Dropout, normalization, TimeDistributed, ...);
-- "drop": outputs carry no mask (layers without mask support: Conv1D, pooling, Flatten, ...;
+- "drop": outputs carry no mask (layers without mask support: convolutions, pooling, Flatten, ...;
   both Keras 3 and tf_keras silently drop the mask there);
 - "custom": the function returns (outputs, masks) itself (Embedding, Masking, merges, RNNs).
 """
@@ -30,6 +30,9 @@ _MODULES = (
     "core",
     "activation",
     "conv",
+    "pooling",
+    "reshaping",
+    "preprocessing",
     "merge",
     "norm",
     "attention",

@@ -22,10 +22,18 @@ KERAS1_RENAMES: dict[str, str] = {
     "subsample_length": "strides",
     "filter_length": "kernel_size",
     "p": "rate",
+    "subsample": "strides",
+    "atrous_rate": "dilation_rate",
+    "dim_ordering": "data_format",
 }
-KERAS1_CLASSES = {"Convolution1D": "Conv1D", "TimeDistributedDense": "TimeDistributed"}
+KERAS1_CLASSES = {"Convolution1D": "Conv1D", "AtrousConvolution1D": "Conv1D", "Convolution2D": "Conv2D",
+                  "AtrousConvolution2D": "Conv2D", "Convolution3D": "Conv3D",
+                  "TimeDistributedDense": "TimeDistributed"}
+KERAS1_KERNEL_KEYS = ("nb_row", "nb_col", "kernel_dim1", "kernel_dim2", "kernel_dim3")
+DATA_FORMATS = {"th": "channels_first", "tf": "channels_last"}
 CELL_CLASSES = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}
-KERAS2_CLASSES = {"CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU", "Model": "Functional"}
+KERAS2_CLASSES = {"CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU", "Model": "Functional",
+                  "SyncBatchNormalization": "BatchNormalization"}
 
 
 def unwrap(obj: Any) -> Any:
@@ -85,9 +93,19 @@ def _keras1_keys(class_name: str, config: dict[str, Any]) -> dict[str, Any]:
         if key == "output_dim" and class_name != "Embedding":
             key = "units"
         out[KERAS1_RENAMES.get(key, key)] = value
+    if out.get("data_format") in DATA_FORMATS:
+        out["data_format"] = DATA_FORMATS[out["data_format"]]
+    kernel = [out.pop(key) for key in KERAS1_KERNEL_KEYS if key in out]
+    if kernel:
+        out["kernel_size"] = tuple(int(k) for k in kernel)
     if class_name == "Conv1D":
         out["kernel_size"] = _as_tuple(out.get("kernel_size", 1))
         out["strides"] = _as_tuple(out.get("strides", 1))
+    if class_name == "UpSampling1D" and "length" in out:
+        out["size"] = out.pop("length")
+    if class_name == "ZeroPadding2D" and isinstance(out.get("padding"), (list, tuple)) and len(out["padding"]) == 4:
+        top, bottom, left, right = out["padding"]
+        out["padding"] = ((top, bottom), (left, right))
     if class_name in ("MaxPooling1D", "AveragePooling1D"):
         out["pool_size"] = _as_tuple(out.get("pool_size", 2))
         stride = out.get("strides")

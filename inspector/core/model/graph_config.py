@@ -18,6 +18,13 @@ from inspector.core.model.dialects import normalize_layer, unwrap
 SEQUENTIAL = ("Sequential",)
 # call arguments that change what a layer computes; Keras 3 stores them per inbound node
 CALL_OPTIONS = ("use_causal_mask", "return_attention_scores")
+# tensors passed by keyword, in the order the layer functions take them after the positional ones:
+# MultiHeadAttention(query, value, key=...), RNN(x, initial_state=...)
+TENSOR_KWARGS = ("query", "value", "key", "initial_state")
+# tensors passed by keyword that change the result and that the engine does not take. (Keras 3
+# also records `mask=` for the mask it propagates itself, from a NotEqual operation: that mask
+# is the one the engine carries, so it is not one of these.)
+UNSUPPORTED_TENSOR_KWARGS = ("attention_mask",)
 FUNCTIONAL = ("Model", "Functional")
 
 
@@ -105,7 +112,31 @@ def _functional(model_class: str, body: Any, keras_major: int) -> Graph:
     outputs = _refs(body.get("output_layers"))
     if not inputs or not outputs:
         raise CorruptFile(f"the {model_class} model config names no inputs or outputs")
+    if not any(isinstance(node, dict) for layer in body["layers"] for node in layer.get("inbound_nodes") or []):
+        outputs = _renumber_nested_calls(entries, outputs)
     return Graph("Functional", str(body.get("name", "model")), entries, inputs, outputs)
+
+
+def _renumber_nested_calls(entries: list[LayerEntry], outputs: list[TensorRef]) -> list[TensorRef]:
+    """Keras 2 and tf.keras number the calls of a model used as a layer from 1 when that model was built on
+    its own Input: its node 0 links its own input to its output and is left out of the config."""
+    shifted = {e.name for e in entries if e.class_name in ("Sequential", "Functional") and _own_input(e)}
+
+    def fixed(ref: TensorRef) -> TensorRef:
+        return TensorRef(ref.layer, ref.node - 1, ref.index) if ref.layer in shifted and ref.node > 0 else ref
+
+    for item in entries:
+        item.calls = [Call(tuple(fixed(ref) for ref in call.inputs)) for call in item.calls]
+    return [fixed(ref) for ref in outputs]
+
+
+def _own_input(item: LayerEntry) -> bool:
+    if item.class_name == "Functional":
+        return True
+    layers = item.config.get("layers")
+    first = layers[0] if isinstance(layers, list) and layers and isinstance(layers[0], dict) else {}
+    first_config = first.get("config") if isinstance(first.get("config"), dict) else {}
+    return first.get("class_name") == "InputLayer" or "batch_input_shape" in first_config
 
 
 def _refs(value: Any) -> list[TensorRef]:
@@ -128,14 +159,17 @@ def _ref(item: Any) -> TensorRef:
 def _call(node: Any) -> Call:
     if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
         refs = _keras3_tensors(node.get("args", []))
-        refs += _keras3_tensors((node.get("kwargs") or {}).get("initial_state", []))
+        kwargs = node.get("kwargs") or {}
+        for key in TENSOR_KWARGS:
+            refs += _keras3_tensors(kwargs.get(key, []))
         return Call(tuple(refs))
     if not isinstance(node, list):
         raise CorruptFile("an inbound node in the model config is malformed")
     refs = [_ref(item) for item in node]
-    for item in node:  # tf.keras 2.x may pass initial_state as a call kwarg
+    for item in node:  # tf.keras 2.x passes the second and later call arguments as kwargs
         kwargs = item[3] if len(item) > 3 and isinstance(item[3], dict) else {}
-        refs += [r for r in _legacy_tensors(kwargs.get("initial_state")) if r not in refs]
+        for key in TENSOR_KWARGS:  # initial states may also be listed in the node itself
+            refs += [r for r in _legacy_tensors(kwargs.get(key)) if key != "initial_state" or r not in refs]
     return Call(tuple(refs))
 
 
@@ -148,7 +182,11 @@ def _call_options(nodes: list[Any]) -> dict[str, Any]:
         kwargs = first.get("kwargs") if isinstance(first, dict) else None
     if not isinstance(kwargs, dict):
         return {}
-    return {k: kwargs[k] for k in CALL_OPTIONS if isinstance(kwargs.get(k), bool)}
+    options: dict[str, Any] = {k: kwargs[k] for k in CALL_OPTIONS if isinstance(kwargs.get(k), bool)}
+    given = [k for k in UNSUPPORTED_TENSOR_KWARGS if _keras3_tensors(kwargs.get(k)) or _legacy_tensors(kwargs.get(k))]
+    if given:
+        options["unsupported"] = f"a {given[0]} tensor passed to the layer call is not supported yet"
+    return options
 
 
 def _keras3_tensors(value: Any) -> list[TensorRef]:

@@ -12,24 +12,11 @@ from typing import Any
 from inspector.core.errors import InspectorError, UnsupportedModel
 from inspector.core.io.containers import StoredWeight
 from inspector.core.model.activations import activation_name
+from inspector.core.model.builtin_layers import CODE_CLASSES, RUNNABLE_CLASSES, option_refusal, refusal
 from inspector.core.model.canonical import Call, Layer, frozen_mapping
 from inspector.core.model.dialects import normalize_layer
 from inspector.core.model.layer_weights import assign, raw_roles
 
-RUNNABLE_CLASSES = frozenset({
-    "InputLayer", "LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "Bidirectional",
-    "TimeDistributed", "Masking", "Embedding", "Dense", "Activation", "Dropout", "SpatialDropout1D",
-    "GaussianNoise", "GaussianDropout", "AlphaDropout", "BatchNormalization", "LayerNormalization",
-    "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
-    "Flatten", "Reshape", "Permute", "RepeatVector", "Concatenate", "Add", "Subtract", "Multiply",
-    "Average", "Maximum", "Minimum", "Dot", "Attention", "AdditiveAttention",
-    "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "ThresholdedReLU",
-})
-CODE_CLASSES = {
-    "Lambda": "a Lambda layer holds Python code; LSTM Inspector never runs code from a file",
-    "TFOpLambda": "a TensorFlow operation recorded as code; LSTM Inspector never runs code from a file",
-    "SlicingOpLambda": "a TensorFlow slicing operation recorded as code; never run from a file",
-}
 ACTIVATION_KEYS = ("activation", "recurrent_activation")
 
 
@@ -40,10 +27,11 @@ def build_layer(class_name: str, stored_class: str, config: dict[str, Any], stor
     try:
         children = _children(class_name, config, stored, keras_major)
         weights, names = ({}, {}) if children else assign(class_name, config, stored, stored_class)
-    except InspectorError as exc:
+    except InspectorError as exc:  # a class that cannot run says why first; else what is wrong with its weights
         weights, names = raw_roles(stored)
+        reason = _why_not_runnable(class_name, stored_class, config) or str(exc)
         return Layer(name, class_name, frozen_mapping(config), frozen_mapping(weights), frozen_mapping(names),
-                     calls=calls, stored_class=stored_class, stored=as_stored, runnable=False, reason=str(exc))
+                     calls=calls, stored_class=stored_class, stored=as_stored, runnable=False, reason=reason)
     reason = _bind_activations(config, keras_major) or _why_not_runnable(class_name, stored_class, config)
     reason = reason or next((f"{key}: {c.reason}" for key, c in children.items() if not c.runnable), "")
     return Layer(name, class_name, frozen_mapping(config), frozen_mapping(weights), frozen_mapping(names),
@@ -69,10 +57,10 @@ def _why_not_runnable(class_name: str, stored_class: str, config: dict[str, Any]
     if config.get("unsupported"):
         return str(config["unsupported"])
     if class_name not in RUNNABLE_CLASSES:
-        return f"{stored_class or class_name} is not a built-in Keras layer that LSTM Inspector can run (custom code)"
+        return refusal(class_name)
     if config.get("time_major"):
         return "time_major=True is not supported"
-    return ""
+    return option_refusal(class_name, config)
 
 
 def _children(class_name: str, config: dict[str, Any], stored: list[StoredWeight],

@@ -19,6 +19,12 @@ from inspector.core.model.canonical import RECURRENT_CLASSES
 GATE_COUNT = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1, "ConvLSTM1D": 4, "ConvLSTM2D": 4, "ConvLSTM3D": 4}
 KERAS1_GATE_ORDER = {"LSTM": "ifco", "GRU": "zrh"}
 KERAS1_SPLIT = re.compile(r"_([WUb])_([a-z])(?::\d+)?$")
+KERNEL_CLASSES = ("Dense", *(f"Conv{r}D{t}" for r in "123" for t in ("", "Transpose")))
+DEPTHWISE_CLASSES = ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D")
+ATTENTION_PART = re.compile(r"(?:^|/)(query|key|value|attention_output|output)(?:_dense)?/")
+# Keras 1 kernel layouts, converted as Keras 2 converted them when loading a Keras 1 file
+KERAS1_CHANNELS_FIRST = {"Convolution2D": (2, 3, 1, 0), "AtrousConvolution2D": (2, 3, 1, 0),
+                         "Convolution3D": (2, 3, 4, 1, 0)}
 
 
 def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
@@ -26,14 +32,21 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
     use_bias = config.get("use_bias", True)
     if class_name in RECURRENT_CLASSES:
         return ["kernel", "recurrent_kernel"] + (["bias"] if use_bias else [])
-    if class_name in ("Dense", "Conv1D", "Conv2D", "Conv1DTranspose"):
+    if class_name in KERNEL_CLASSES:
         return ["kernel"] + (["bias"] if use_bias else [])
+    if class_name in DEPTHWISE_CLASSES:
+        kernels = ["depthwise_kernel"] + (["pointwise_kernel"] if class_name.startswith("Separable") else [])
+        return kernels + (["bias"] if use_bias else [])
     if class_name == "Embedding":
         return ["embeddings"]
     if class_name == "BatchNormalization":
         return _flagged(config, [("scale", "gamma"), ("center", "beta")]) + ["moving_mean", "moving_variance"]
-    if class_name == "LayerNormalization":
+    if class_name in ("LayerNormalization", "GroupNormalization"):
         return _flagged(config, [("scale", "gamma"), ("center", "beta")])
+    if class_name == "RMSNormalization":
+        return ["scale"]
+    if class_name == "Normalization":
+        return ["mean", "variance", "count"] if config.get("mean") is None else []
     if class_name == "Attention":
         roles = ["scale"] if config.get("use_scale") else []
         return roles + (["concat_score_weight"] if config.get("score_mode") == "concat" else [])
@@ -53,6 +66,8 @@ def assign(class_name: str, config: dict[str, Any], stored: list[StoredWeight],
     """(role -> canonical array, role -> name in the file) for one layer (not a wrapper)."""
     if class_name in KERAS1_GATE_ORDER and len(stored) > 3:
         stored = _merge_keras1_gates(class_name, stored)
+    if class_name == "MultiHeadAttention":
+        return _attention_roles(stored)
     roles = roles_for(class_name, config)
     if not roles:
         return raw_roles(stored)
@@ -65,8 +80,36 @@ def assign(class_name: str, config: dict[str, Any], stored: list[StoredWeight],
     names = {role: w.name for role, w in zip(roles, stored)}
     if class_name in GATE_COUNT and "recurrent_kernel" in weights:
         _canonical_recurrent(class_name, config, weights, names, stored_class)
-    if class_name == "Conv1D" and weights["kernel"].ndim == 4:  # Keras 1: (k, 1, in, f)
-        weights["kernel"] = weights["kernel"][:, 0]
+    if class_name == "Conv1D" and weights["kernel"].ndim == 4:
+        weights["kernel"] = _keras1_conv1d(weights["kernel"], config)
+    if stored_class in KERAS1_CHANNELS_FIRST and config.get("data_format") == "channels_first":
+        weights["kernel"] = np.transpose(weights["kernel"], KERAS1_CHANNELS_FIRST[stored_class])
+    return weights, names
+
+
+def _keras1_conv1d(kernel: np.ndarray, config: dict[str, Any]) -> np.ndarray:
+    """Keras 1 stored (k, 1, in, f), or (f, in, k, 1) for Theano dimension ordering."""
+    size = tuple(config.get("kernel_size") or (kernel.shape[0],))[0]
+    if kernel.shape[:2] != (size, 1) or kernel.shape[3] != config.get("filters", kernel.shape[3]):
+        kernel = np.transpose(kernel, (2, 3, 1, 0))
+    return kernel[:, 0]
+
+
+def _attention_roles(stored: list[StoredWeight]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """MultiHeadAttention: query, key, value and output projections, each kernel then bias, found by
+    name (legacy `mha/query/kernel:0`, Keras 3 zips `layers/mha/query_dense/vars/0`)."""
+    weights: dict[str, np.ndarray] = {}
+    names: dict[str, str] = {}
+    for w in stored:
+        parts = ATTENTION_PART.findall(w.name.replace("\\", "/"))
+        if not parts:
+            raise UnsupportedModel(f"MultiHeadAttention weight {w.name!r} names no projection")
+        part = "attention_output" if parts[-1] == "output" else parts[-1]
+        role = f"{part}_kernel" if f"{part}_kernel" not in weights else f"{part}_bias"
+        weights[role], names[role] = w.array, w.name
+    missing = [p for p in ("query", "key", "value", "attention_output") if f"{p}_kernel" not in weights]
+    if missing:
+        raise UnsupportedModel(f"MultiHeadAttention has no {missing[0]} weights")
     return weights, names
 
 

@@ -1,82 +1,89 @@
-"""Conv1D, MaxPooling1D/AveragePooling1D and the global 1-d poolings."""
+"""Convolutions of every rank: Conv1D/2D/3D, Conv1D/2D/3DTranspose, SeparableConv1D/2D and
+DepthwiseConv1D/2D, channels_last or channels_first, with TensorFlow's padding rules.
+
+Kernels as Keras stores them: Conv [*k, in/groups, filters], transposed [*k, filters, in],
+depthwise [*k, in, depth_multiplier], separable = depthwise then a pointwise [1.., in*m, filters].
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
 from inspector.core.engine.activation_into import apply
 from inspector.core.engine.context import Context
-from inspector.core.engine.convolution import as_tuple, convolve, from_channels_last, to_channels_last, windows
+from inspector.core.engine.convolution import (
+    as_tuple,
+    convolve,
+    convolve_transpose,
+    depthwise,
+    from_channels_last,
+    to_channels_last,
+)
 from inspector.core.engine.registry import Array, Mask, register
 from inspector.core.model.canonical import Layer
 
+RANKS = (1, 2, 3)
 
-@register("Conv1D", mask="drop")
-def conv1d(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+
+def rank_of(class_name: str) -> int:
+    """1, 2 or 3 from the class name ('Conv2DTranspose' -> 2)."""
+    found = re.search(r"([123])D", class_name)
+    return int(found[1]) if found else 1
+
+
+def _options(layer: Layer, rank: int) -> tuple[tuple[int, ...], str, tuple[int, ...]]:
     config = layer.config
-    data_format = config.get("data_format")
-    x = to_channels_last(ctx.floats(inputs[0]), data_format, 1)
-    y = convolve(
-        x,
-        ctx.weight(layer, "kernel"),
-        as_tuple(config.get("strides"), 1, "strides"),
-        str(config.get("padding", "valid")).lower(),
-        as_tuple(config.get("dilation_rate"), 1, "dilation_rate"),
-        int(config.get("groups") or 1),
-    )
+    return (as_tuple(config.get("strides"), rank, "strides"), str(config.get("padding", "valid")).lower(),
+            as_tuple(config.get("dilation_rate"), rank, "dilation_rate"))
+
+
+def _finish(layer: Layer, y: Array, ctx: Context) -> Array:
+    """+ bias, activation, back to the layer's data format."""
     bias = ctx.weight(layer, "bias", required=False)
     if bias is not None:
-        y += bias
-    y = apply(config.get("activation") or "linear", y)
-    return from_channels_last(y, data_format, 1)
+        y = y + bias
+    y = apply(layer.config.get("activation") or "linear", y)
+    return from_channels_last(y, layer.config.get("data_format"), 1)
 
 
-def _pool_windows(layer: Layer, x: Array, fill: float) -> Array:
-    config = layer.config
-    size = as_tuple(config.get("pool_size", 2), 1, "pool_size")
-    strides = as_tuple(config.get("strides") or size, 1, "strides")
-    padding = str(config.get("padding", "valid")).lower()
-    return windows(x, size, strides, (1,), padding, fill=fill)  # [batch, steps, channels, size]
+def _channels_last(layer: Layer, x: Array, ctx: Context) -> Array:
+    return to_channels_last(ctx.floats(x), layer.config.get("data_format"), 1)
 
 
-@register("MaxPooling1D", mask="drop")
-def max_pooling1d(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
-    data_format = layer.config.get("data_format")
-    x = to_channels_last(ctx.floats(inputs[0]), data_format, 1)
-    y = _pool_windows(layer, x, -np.inf).max(axis=-1)
-    return from_channels_last(y, data_format, 1)
+@register(*(f"Conv{r}D" for r in RANKS), mask="drop")
+def conv(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    strides, padding, dilation = _options(layer, rank_of(layer.class_name))
+    x = _channels_last(layer, inputs[0], ctx)
+    y = convolve(x, ctx.weight(layer, "kernel"), strides, padding, dilation, int(layer.config.get("groups") or 1))
+    return _finish(layer, y, ctx)
 
 
-@register("AveragePooling1D", mask="drop")
-def average_pooling1d(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
-    """TensorFlow divides by the number of real (not padded) values in each window."""
-    data_format = layer.config.get("data_format")
-    x = to_channels_last(ctx.floats(inputs[0]), data_format, 1)
-    total = _pool_windows(layer, x, 0.0).sum(axis=-1)
-    ones = np.ones(x.shape[:2] + (1,), x.dtype)
-    count = _pool_windows(layer, ones, 0.0).sum(axis=-1)
-    return from_channels_last(total / count, data_format, 1)
+@register(*(f"Conv{r}DTranspose" for r in RANKS), mask="drop")
+def conv_transpose(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    rank = rank_of(layer.class_name)
+    strides, padding, dilation = _options(layer, rank)
+    extra = layer.config.get("output_padding")
+    output_padding = None if extra is None else as_tuple(extra, rank, "output_padding")
+    x = _channels_last(layer, inputs[0], ctx)
+    y = convolve_transpose(x, ctx.weight(layer, "kernel"), strides, padding, dilation, output_padding)
+    return _finish(layer, y, ctx)
 
 
-def _steps_axis(layer: Layer) -> int:
-    return 2 if layer.config.get("data_format") == "channels_first" else 1
+@register("DepthwiseConv1D", "DepthwiseConv2D", mask="drop")
+def depthwise_conv(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    strides, padding, dilation = _options(layer, rank_of(layer.class_name))
+    x = _channels_last(layer, inputs[0], ctx)
+    return _finish(layer, depthwise(x, ctx.weight(layer, "depthwise_kernel"), strides, padding, dilation), ctx)
 
 
-@register("GlobalAveragePooling1D", mask="drop")
-def global_average_pooling1d(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
-    """Mean over time; with a mask, the mean over the unmasked steps only (Keras)."""
-    x, axis = ctx.floats(inputs[0]), _steps_axis(layer)
-    keepdims = bool(layer.config.get("keepdims", False))
-    mask = masks[0] if masks else None
-    if mask is None:
-        return np.mean(x, axis=axis, keepdims=keepdims)
-    weights = np.expand_dims(np.asarray(mask, bool), 2 if axis == 1 else 1)
-    total = np.sum(np.where(weights, x, 0), axis=axis, keepdims=keepdims)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return total / np.sum(weights.astype(x.dtype), axis=axis, keepdims=keepdims)
-
-
-@register("GlobalMaxPooling1D", mask="drop")
-def global_max_pooling1d(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
-    x, axis = ctx.floats(inputs[0]), _steps_axis(layer)
-    return np.max(x, axis=axis, keepdims=bool(layer.config.get("keepdims", False)))
+@register("SeparableConv1D", "SeparableConv2D", mask="drop")
+def separable_conv(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """tf.nn.separable_conv2d: strides, padding and dilation apply to the depthwise step."""
+    strides, padding, dilation = _options(layer, rank_of(layer.class_name))
+    x = _channels_last(layer, inputs[0], ctx)
+    y = depthwise(x, ctx.weight(layer, "depthwise_kernel"), strides, padding, dilation)
+    pointwise = ctx.weight(layer, "pointwise_kernel")
+    y = np.matmul(y, pointwise.reshape(pointwise.shape[-2:]))
+    return _finish(layer, y, ctx)

@@ -12,6 +12,7 @@ from functools import reduce
 import numpy as np
 
 from inspector.core.engine.context import Context
+from inspector.core.engine.layers.norm import l2_normalize
 from inspector.core.engine.registry import Array, Mask, Outputs, register
 from inspector.core.model.canonical import Layer
 
@@ -73,16 +74,9 @@ def dot(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> A
     axes = [axes, axes] if isinstance(axes, (int, np.integer)) else list(axes)
     a, b = (int(ax) % v.ndim for ax, v in zip(axes, (x, y), strict=True))
     if layer.config.get("normalize"):
-        x, y = _l2_normalize(x, a, ctx.keras_major), _l2_normalize(y, b, ctx.keras_major)
+        epsilon = 1e-7 if ctx.keras_major >= 3 else 1e-12  # Keras 3 ops.normalize default; tf.math.l2_normalize
+        x, y = l2_normalize(x, a, ctx.keras_major, epsilon), l2_normalize(y, b, ctx.keras_major, epsilon)
     return batch_dot(x, y, a, b)
-
-
-def _l2_normalize(x: Array, axis: int, keras_major: int) -> Array:
-    square_sum = np.sum(np.square(x), axis=axis, keepdims=True)
-    with np.errstate(divide="ignore"):
-        if keras_major >= 3:  # x * min(rsqrt(sum x^2), 1 / 1e-7)
-            return x * np.minimum(1 / np.sqrt(square_sum), x.dtype.type(1e7))
-        return x / np.sqrt(np.maximum(square_sum, x.dtype.type(1e-12)))
 
 
 def batch_dot(x: Array, y: Array, a: int, b: int) -> Array:

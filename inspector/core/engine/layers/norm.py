@@ -1,4 +1,5 @@
-"""BatchNormalization (inference: moving statistics) and LayerNormalization."""
+"""Normalization layers: BatchNormalization (inference: moving statistics), LayerNormalization,
+GroupNormalization, UnitNormalization, RMSNormalization; and the L2 normalization Dot shares."""
 
 from __future__ import annotations
 
@@ -59,3 +60,53 @@ def layer_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ct
         inv = inv * gamma
     shift = -mean * inv if beta is None else beta - mean * inv
     return x * inv + shift
+
+
+@register("GroupNormalization")
+def group_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """Channels split into `groups`; mean and variance over every axis but batch and group."""
+    x = ctx.floats(inputs[0])
+    axis = int(layer.config.get("axis", -1)) % x.ndim
+    groups = int(layer.config.get("groups", 32))
+    grouped_shape = x.shape[:axis] + (groups, x.shape[axis] // groups) + x.shape[axis + 1:]
+    grouped = x.reshape(grouped_shape)
+    reduce = tuple(a for a in range(1, grouped.ndim) if a != axis)
+    mean = np.mean(grouped, axis=reduce, keepdims=True)
+    variance = np.var(grouped, axis=reduce, keepdims=True)
+    inv = 1 / np.sqrt(variance + x.dtype.type(layer.config.get("epsilon", 1e-3)))
+    per_channel = [1] * grouped.ndim
+    per_channel[axis:axis + 2] = [groups, x.shape[axis] // groups]
+    gamma = ctx.weight(layer, "gamma", required=False)
+    if gamma is not None:
+        inv = inv * gamma.reshape(per_channel)
+    shift = -mean * inv
+    beta = ctx.weight(layer, "beta", required=False)
+    if beta is not None:
+        shift = shift + beta.reshape(per_channel)
+    return (grouped * inv + shift).reshape(x.shape)
+
+
+def l2_normalize(x: Array, axis: int | tuple[int, ...], keras_major: int, epsilon: float) -> Array:
+    """Keras 3 ops.normalize: x * min(rsqrt(sum x^2), 1/eps); tf.math.l2_normalize: x * rsqrt(max(sum x^2, eps))."""
+    square_sum = np.sum(np.square(x), axis=axis, keepdims=True)
+    with np.errstate(divide="ignore"):
+        if keras_major >= 3:
+            return x * np.minimum(1 / np.sqrt(square_sum), x.dtype.type(1 / epsilon))
+        return x / np.sqrt(np.maximum(square_sum, x.dtype.type(epsilon)))
+
+
+@register("UnitNormalization")
+def unit_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    x = ctx.floats(inputs[0])
+    axes = tuple(_axes(layer.config.get("axis", -1), x.ndim))
+    return l2_normalize(x, axes, ctx.keras_major, 1e-12)
+
+
+@register("RMSNormalization")
+def rms_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    x = ctx.floats(inputs[0])
+    axes = tuple(_axes(layer.config.get("axis", -1), x.ndim))
+    mean_square = np.mean(np.square(x), axis=axes, keepdims=True)
+    y = x * (1 / np.sqrt(mean_square + x.dtype.type(layer.config.get("epsilon", 1e-6))))
+    scale = _broadcast(ctx.weight(layer, "scale", required=False), list(axes), x.shape)
+    return y if scale is None else y * scale

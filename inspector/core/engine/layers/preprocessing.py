@@ -1,0 +1,72 @@
+"""Preprocessing layers with stored statistics that time-series models start with:
+Normalization ((x - mean) / max(sqrt(variance), 1e-7), or its inverse) and Rescaling
+(x * scale + offset).
+
+Numbers given in the config (Normalization(mean=..., variance=...), Rescaling(scale=[...]))
+are plain JSON numbers, or Keras 3's {"class_name": "__numpy__", "config": {"value": ...}}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from inspector.core.engine.context import Context
+from inspector.core.engine.registry import Array, Mask, register
+from inspector.core.errors import UnsupportedModel
+from inspector.core.model.canonical import Layer
+
+EPSILON = 1e-7  # keras.backend.epsilon()
+
+
+def config_numbers(layer: Layer, key: str, dtype: np.dtype) -> Array | None:
+    """A number or nested list of numbers from the config, as an array; None when absent."""
+    value: Any = layer.config.get(key)
+    if isinstance(value, dict) and isinstance(value.get("config"), dict):
+        value = value["config"].get("value")
+    if value is None:
+        return None
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise UnsupportedModel(f"layer {layer.name!r}: {key} in the config is not a number or list of numbers") from error
+
+
+def _kept_axes(layer: Layer, ndim: int) -> list[int]:
+    axis = layer.config.get("axis", -1)
+    if axis is None:
+        return []
+    values = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
+    return sorted(int(v) % ndim for v in values)
+
+
+def _on_axes(v: Array, kept: list[int], ndim: int) -> Array:
+    """Keras aligns the statistics with the kept axes from the right."""
+    shape = [1] * ndim
+    for i in range(1, min(v.ndim, len(kept)) + 1):
+        shape[kept[-i]] = v.shape[-i]
+    return v.reshape(shape) if v.ndim else v
+
+
+@register("Normalization")
+def normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    x = ctx.floats(inputs[0])
+    mean = config_numbers(layer, "mean", ctx.dtype)
+    variance = config_numbers(layer, "variance", ctx.dtype)
+    if mean is None or variance is None:
+        mean, variance = ctx.weight(layer, "mean"), ctx.weight(layer, "variance")
+    kept = _kept_axes(layer, x.ndim)
+    mean, variance = _on_axes(mean, kept, x.ndim), _on_axes(variance, kept, x.ndim)
+    spread = np.maximum(np.sqrt(variance), x.dtype.type(EPSILON))
+    if layer.config.get("invert"):
+        return mean + x * spread
+    return (x - mean) / spread
+
+
+@register("Rescaling")
+def rescaling(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    x = ctx.floats(inputs[0])
+    scale = config_numbers(layer, "scale", ctx.dtype)
+    offset = config_numbers(layer, "offset", ctx.dtype)
+    return x * (x.dtype.type(1) if scale is None else scale) + (x.dtype.type(0) if offset is None else offset)

@@ -1,0 +1,117 @@
+"""Recipes for the layers that transform sequences around recurrent ones: the normalizations
+(Group, Unit, RMS), the preprocessing layers with stored statistics (Normalization,
+Rescaling), MultiHeadAttention, and the layers that are inert at inference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.zoo.spec import ONLY_KERAS3, Builder, Recipe, floats, seq, tokens
+
+SHAPE = (6, 4)
+
+
+def normalization_recipes() -> list[Recipe]:
+    inp = (floats(*SHAPE, scale=2.0),)
+    return [
+        Recipe("groupnorm_lstm", seq(SHAPE, lambda L: [
+            L.LSTM(6, return_sequences=True), L.GroupNormalization(groups=3),
+            L.GroupNormalization(groups=2, axis=1, center=False), L.GRU(2)]), inp,
+            ("groupnormalization", "lstm", "gru")),
+        Recipe("unitnorm_lstm", seq(SHAPE, lambda L: [
+            L.UnitNormalization(), L.LSTM(3, return_sequences=True),
+            L.UnitNormalization(axis=[1, 2])]), inp, ("unitnormalization", "lstm")),
+        Recipe("rmsnorm_lstm", seq(SHAPE, lambda L: [
+            L.LSTM(5, return_sequences=True), L.RMSNormalization()]), inp,
+            ("rmsnormalization", "lstm"), runtimes=ONLY_KERAS3,
+            note="RMSNormalization is new in Keras 3"),
+        Recipe("layernorm_axes", seq(SHAPE, lambda L: [
+            L.LayerNormalization(axis=[1, 2], epsilon=0.01), L.SimpleRNN(3)]), inp,
+            ("layernormalization", "simplernn")),
+    ]
+
+
+def preprocessing_recipes() -> list[Recipe]:
+    inp = (floats(*SHAPE, scale=3.0),)
+    return [
+        Recipe("normalization_stored", seq(SHAPE, lambda L: [L.Normalization(), L.LSTM(3)]),
+               inp, ("normalization", "lstm")),
+        Recipe("normalization_given", seq(SHAPE, lambda L: [
+            L.Normalization(mean=[0.5, -1.0, 2.0, 0.0], variance=[4.0, 0.25, 1.0, 9.0]),
+            L.GRU(3, return_sequences=True), L.Normalization(invert=True, mean=1.5, variance=2.0)]),
+            inp, ("normalization", "invert", "gru")),
+        Recipe("normalization_time_axis", seq(SHAPE, lambda L: [
+            L.Normalization(axis=(1, 2)), L.LSTM(2)]), inp, ("normalization", "lstm")),
+        Recipe("rescaling_lstm", seq(SHAPE, lambda L: [
+            L.Rescaling(1 / 255.0, offset=-0.5), L.Rescaling([1.0, 2.0, -1.0, 0.5]),
+            L.LSTM(3)]), inp, ("rescaling", "lstm")),
+    ]
+
+
+def mha_self() -> Builder:
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        x = keras.Input(shape=SHAPE)
+        h = L.LSTM(5, return_sequences=True)(x)
+        attended = L.MultiHeadAttention(num_heads=2, key_dim=3)(h, h)
+        return keras.Model(x, L.GRU(3)(L.Add()([h, attended])))
+
+    return build
+
+
+def mha_cross() -> Builder:
+    """query, value and a separate key; value_dim and output_shape differ from key_dim."""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        query, memory = keras.Input(shape=(5, 4)), keras.Input(shape=(7, 3))
+        key = L.Dense(6)(memory)
+        out = L.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=4, output_shape=5)(
+            query, memory, key=key)
+        return keras.Model([query, memory], out)
+
+    return build
+
+
+def mha_masked_causal() -> Builder:
+    """Padding masks of query and value and the causal mask; the attention is the output
+    (a Keras 3 layer after it would take the mask as a recorded NotEqual operation)."""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        ids = keras.Input(shape=(7,), dtype="int32")
+        h = L.Embedding(12, 4, mask_zero=True)(ids)
+        h = L.LSTM(4, return_sequences=True)(h)
+        attended = L.MultiHeadAttention(num_heads=2, key_dim=2, use_bias=False)(
+            h, h, use_causal_mask=True)
+        return keras.Model(ids, attended)
+
+    return build
+
+
+def attention_recipes() -> list[Recipe]:
+    return [
+        Recipe("mha_self_lstm", mha_self(), (floats(*SHAPE),),
+               ("multiheadattention", "lstm", "gru", "functional")),
+        Recipe("mha_cross_key", mha_cross(), (floats(5, 4), floats(7, 3)),
+               ("multiheadattention", "two_inputs", "functional")),
+        Recipe("mha_masked_causal", mha_masked_causal(),
+               (tokens(7, 12, zero_steps=((0, 5, 7), (1, 4, 7))),),
+               ("multiheadattention", "use_causal_mask", "masking", "embedding", "lstm")),
+    ]
+
+
+def inert_recipes() -> list[Recipe]:
+    return [
+        Recipe("inert_spatial_layers", seq((4, 5, 5, 2), lambda L: [
+            L.TimeDistributed(L.SpatialDropout2D(0.5)), L.Reshape((4, 5, 5, 2, 1)),
+            L.TimeDistributed(L.SpatialDropout3D(0.3)), L.Reshape((4, 50)),
+            L.ActivityRegularization(l1=0.1), L.GaussianNoise(1.0), L.LSTM(3)]),
+            (floats(4, 5, 5, 2),),
+            ("spatialdropout2d", "spatialdropout3d", "activityregularization",
+             "inference_identity", "timedistributed", "lstm")),
+    ]
+
+
+def recipes() -> list[Recipe]:
+    return normalization_recipes() + preprocessing_recipes() + attention_recipes() + inert_recipes()
