@@ -54,13 +54,17 @@ def baseline_values(x: np.ndarray, kind: str) -> np.ndarray:
 
 def occlusion(model: Model, result: Result, inputs: list[np.ndarray], baseline: str = ZERO, *,
               progress: Callable[[float], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> Occlusion:
-    """Occlude every time step of input 0 in turn; raises engine `Cancelled` when `cancelled()` turns True."""
+              cancelled: Callable[[], bool] | None = None, resume: bool = True) -> Occlusion:
+    """Occlude every time step of input 0 in turn; raises engine `Cancelled` when `cancelled()` turns True.
+
+    `resume=False` re-runs the whole model for every step even when resuming would be exact."""
     x = np.asarray(inputs[0])
     if x.ndim < 2 or x.shape[1] == 0:
         raise InspectorError("occlusion needs an input with a time axis")
     replacement = baseline_values(x, baseline)
     prepared = resumable(model) if result.trace is not None else "the run kept no trace"
+    if not resume:
+        prepared = "asked to re-run the whole model"
     original = [_final(out, x.shape[1]) for out in result.outputs]
     changes: list[list[np.ndarray]] = [[] for _ in original]
     for t in range(x.shape[1]):

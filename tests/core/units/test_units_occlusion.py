@@ -30,6 +30,9 @@ def test_self_check_resumed_occlusion_equals_whole_reruns(name: str, baseline: s
     found = occlusion(model, result, x, baseline)
     assert found.method == RESUMED and found.reason == ""
     assert found.changes[0].shape == (2, x[0].shape[1]) + result.outputs[0].shape[1:]
+    whole = occlusion(model, result, x, baseline, resume=False)
+    assert whole.method == WHOLE
+    np.testing.assert_allclose(found.changes[0], whole.changes[0], atol=1e-6)
     replacement = baseline_values(x[0], baseline)
     for t in (0, 7, x[0].shape[1] - 1):
         occluded = x[0].copy()
