@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from inspector.core.engine import nested as _nested  # noqa: F401 - registers models used as layers
 from inspector.core.engine.blas_threads import single_blas_thread
 from inspector.core.engine.context import Context
 from inspector.core.engine.control import RunControl
@@ -97,10 +98,13 @@ def model_inputs(model: Model, inputs: Inputs, dtype: np.dtype) -> dict[str, Arr
     return out
 
 
-def execute(model: Model, inputs: dict[str, Array], ctx: Context, steps: list[Step], tolerate: bool = False) -> Result:
-    """Run `steps`; with `tolerate`, a failing call only removes itself and its dependents."""
+def execute(model: Model, inputs: dict[str, Array], ctx: Context, steps: list[Step], tolerate: bool = False,
+            input_masks: Mapping[str, Mask] | None = None) -> Result:
+    """Run `steps`; with `tolerate`, a failing call only removes itself and its dependents. `input_masks`:
+    the Keras mask arriving with each input (a model used as a layer receives its caller's mask)."""
+    masks_in = input_masks or {}
     store: dict[tuple[str, int], tuple[list[Array], list[Mask]]] = {
-        (name, 0): ([array], [None]) for name, array in inputs.items()
+        (name, 0): ([array], [masks_in.get(name)]) for name, array in inputs.items()
     }
     result = Result([], {name: [a] for name, a in inputs.items()}, ctx.trace)
     for index, step in enumerate(steps):

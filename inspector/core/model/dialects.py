@@ -126,12 +126,41 @@ def _keras1_input_shape(class_name: str, config: dict[str, Any]) -> list[Any] | 
 
 def _from_rnn_cell(config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     cell = config.get("cell")
+    if isinstance(cell, dict) and cell.get("class_name") == "StackedRNNCells":
+        return _stacked_cells(config, cell)
     if not isinstance(cell, dict) or cell.get("class_name") not in CELL_CLASSES:
         found = cell.get("class_name") if isinstance(cell, dict) else type(cell).__name__
         return "RNN", {**config, "unsupported": f"RNN with cell {found} (only LSTMCell, GRUCell, SimpleRNNCell)"}
     merged = {k: v for k, v in config.items() if k != "cell"}
     merged.update({k: v for k, v in cell["config"].items() if k not in ("name", "trainable", "dtype")})
     return CELL_CLASSES[cell["class_name"]], merged
+
+
+def _stacked_cells(config: dict[str, Any], cell: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """RNN(StackedRNNCells([c1, c2, ...])) computes what a Sequential of one RNN per cell computes: every
+    cell but the last returns its sequence, only the first reads the input backwards; read as that."""
+    cells = (cell.get("config") or {}).get("cells")
+    outer = {k: v for k, v in config.items() if k not in ("cell", "name", "trainable", "dtype")}
+    body = {"name": config.get("name"), "layers": [], "cell_classes": [],
+            **{k: outer[k] for k in ("batch_input_shape", "build_input_shape") if k in outer}}
+    if not isinstance(cells, list) or not cells or any(
+            not isinstance(c, dict) or c.get("class_name") not in CELL_CLASSES for c in cells):
+        return "RNN", {**config, "unsupported": "RNN(StackedRNNCells) with cells other than LSTMCell, GRUCell, "
+                                                "SimpleRNNCell"}
+    if config.get("return_state") or config.get("stateful"):
+        body["unsupported"] = "RNN(StackedRNNCells) with return_state or stateful is not supported yet"
+    names: set[str] = set()
+    for k, item in enumerate(cells):
+        last = k == len(cells) - 1
+        layer = {**outer, **{key: v for key, v in item["config"].items() if key not in ("trainable", "dtype")}}
+        layer.update(return_sequences=bool(config.get("return_sequences")) if last else True,
+                     go_backwards=bool(config.get("go_backwards")) and k == 0, return_state=False)
+        if not isinstance(layer.get("name"), str) or layer["name"] in names:  # Keras 3 may name two cells alike
+            layer["name"] = f"{layer.get('name') or 'cell'}_{k}"
+        names.add(layer["name"])
+        body["layers"].append({"class_name": CELL_CLASSES[item["class_name"]], "config": layer})
+        body["cell_classes"].append(item["class_name"])
+    return "Sequential", body
 
 
 def _as_tuple(value: Any) -> tuple[int, ...]:

@@ -16,6 +16,7 @@ from inspector.core.model.builtin_layers import CODE_CLASSES, RUNNABLE_CLASSES, 
 from inspector.core.model.canonical import Call, Layer, frozen_mapping
 from inspector.core.model.dialects import normalize_layer
 from inspector.core.model.layer_weights import assign, raw_roles
+from inspector.core.model.nested import NESTED_MODELS, nested_layers
 
 ACTIVATION_KEYS = ("activation", "recurrent_activation")
 
@@ -52,8 +53,8 @@ def _bind_activations(config: dict[str, Any], keras_major: int) -> str:
 def _why_not_runnable(class_name: str, stored_class: str, config: dict[str, Any]) -> str:
     if stored_class in CODE_CLASSES or class_name in CODE_CLASSES:
         return CODE_CLASSES.get(stored_class) or CODE_CLASSES[class_name]
-    if class_name in ("Sequential", "Functional"):
-        return f"a {class_name} model nested inside the model cannot run yet; its weights are shown as stored"
+    if class_name in NESTED_MODELS:  # a model used as a layer runs when its layers do (see the children)
+        return str(config.get("unsupported") or "")
     if config.get("unsupported"):
         return str(config["unsupported"])
     if class_name not in RUNNABLE_CLASSES:
@@ -69,6 +70,8 @@ def _children(class_name: str, config: dict[str, Any], stored: list[StoredWeight
         return _bidirectional(config, stored, keras_major)
     if class_name == "TimeDistributed":
         return {"layer": _inner(config.get("layer"), stored, keras_major)}
+    if class_name in NESTED_MODELS:
+        return nested_layers(class_name, config, stored, keras_major, build_layer)
     return {}
 
 

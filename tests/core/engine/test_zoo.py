@@ -25,12 +25,8 @@ from tests.zoo.recipes import all_recipes
 
 ATOL = 1e-5
 
-# What the canonical model cannot express yet (reader issue, see the engine report).
-KNOWN_UNSUPPORTED = {
-    "lstm_stacked_cells": "RNN(StackedRNNCells) is not in the canonical model",
-    "td_sequential_stack": "a Sequential inside TimeDistributed is not inlined by the reader",
-    "nested_sequential": "a nested Sequential model is not inlined by the reader",
-}
+# What the canonical model cannot express yet: recipe id -> reason (strict xfail).
+KNOWN_UNSUPPORTED: dict[str, str] = {}
 
 
 def cases() -> list[Any]:
