@@ -53,6 +53,8 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
             return "grouped convolution is not generated"
     if name == "Softmax" and language != "numpy" and config.get("axis", -1) not in (-1, [-1]):
         return "Softmax over an axis other than the last is not generated"
+    if name == "Permute" and language != "numpy" and [int(d) for d in config.get("dims", ())] != [2, 1]:
+        return "only Permute((2, 1)) is generated"
     if name in ("BatchNormalization", "LayerNormalization") and len(_axes(config.get("axis", -1))) != 1:
         return "normalization over several axes is not generated"
     return ""
@@ -67,6 +69,9 @@ def stream_blocker(plan: PortPlan) -> str:
     recurrent = plan.recurrent_steps
     if not recurrent:
         return "the model has no recurrent layer, so there is no time step to stream"
+    for k, (spec, tokens) in enumerate(zip(plan.model.inputs, plan.token_inputs, strict=True)):
+        if len(spec.shape) < (2 if tokens else 3) or any(d is None for d in spec.shape[2:]):
+            return f"model input {k} has no time axis with fixed features per step"
     for step in plan.steps:
         layer = step.layer
         if layer.class_name == "Bidirectional":

@@ -1,0 +1,399 @@
+// ---- runtime: tensors are {data: Float32Array, shape: number[]}; Keras's layer maths ----
+
+const NONE = null;
+const size = (shape) => shape.reduce((a, b) => a * b, 1);
+const tensor = (shape) => ({ data: new Float32Array(size(shape)), shape });
+const like = (x, last) => tensor([...x.shape.slice(0, -1), last]);
+const last = (x) => x.shape[x.shape.length - 1];
+
+class ModelError extends Error {}
+
+function fail(message) {
+  throw new ModelError(message);
+}
+
+const softplus = (v) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
+const sigmoid = (v) => 1 / (1 + Math.exp(-v));
+const clip = (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v);
+
+function erf(x) {
+  // the Taylor series near 0, the continued fraction of erfc beyond: about 1e-15 in double precision
+  const t = Math.abs(x);
+  if (t < 2.5) {
+    let sum = t, term = t, k = 0;
+    while (Math.abs(term) > 1e-17 * Math.abs(sum)) {
+      k += 1;
+      term *= (-t * t) / k;
+      sum += term / (2 * k + 1);
+    }
+    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let f = 0;
+  for (let k = 60; k >= 1; k--) f = (k / 2) / (t + f);
+  return Math.sign(x) * (1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f));
+}
+
+const ACTS = {
+  [ACT_LINEAR]: (v) => v,
+  [ACT_TANH]: Math.tanh,
+  [ACT_SIGMOID]: sigmoid,
+  [ACT_HARD_SIGMOID_KERAS2]: (v) => clip(Math.fround(Math.fround(v * Math.fround(0.2)) + 0.5), 0, 1),
+  [ACT_HARD_SIGMOID_KERAS3]: (v) => clip(Math.fround(v + 3), 0, 6) / 6,
+  [ACT_RELU]: (v) => (v > 0 ? v : 0),
+  [ACT_RELU6]: (v) => clip(v, 0, 6),
+  [ACT_ELU]: (v) => (v > 0 ? v : Math.expm1(v)),
+  [ACT_SELU]: (v) => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v)),
+  [ACT_SOFTPLUS]: softplus,
+  [ACT_SOFTSIGN]: (v) => v / (1 + Math.abs(v)),
+  [ACT_EXPONENTIAL]: Math.exp,
+  [ACT_SWISH]: (v) => v * sigmoid(v),
+  [ACT_SILU]: (v) => v * sigmoid(v),
+  [ACT_HARD_SILU]: (v) => (v * clip(v + 3, 0, 6)) / 6,
+  [ACT_MISH]: (v) => v * Math.tanh(softplus(v)),
+  [ACT_GELU]: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
+  [ACT_LEAKY_RELU]: (v) => (v >= 0 ? v : v * 0.2),
+  [ACT_CELU]: (v) => Math.max(v, 0) + Math.expm1(Math.min(v, 0)),
+  [ACT_LOG_SIGMOID]: (v) => -softplus(-v),
+  [ACT_SPARSE_PLUS]: (v) => (v <= -1 ? 0 : v < 1 ? ((v + 1) * (v + 1)) / 4 : v),
+  [ACT_SQUAREPLUS]: (v) => (v + Math.sqrt(v * v + 4)) / 2,
+  [ACT_TANH_SHRINK]: (v) => v - Math.tanh(v),
+  [ACT_HARD_TANH]: (v) => clip(v, -1, 1),
+  [ACT_SOFT_SHRINK]: (v) => (Math.abs(v) > 0.5 ? v - Math.sign(v) * 0.5 : 0),
+  [ACT_HARD_SHRINK]: (v) => (Math.abs(v) > 0.5 ? v : 0),
+};
+
+function actApply(x, from, n, width, act) {
+  if (act === ACT_LINEAR) return;
+  if (act === ACT_SOFTMAX || act === ACT_LOG_SOFTMAX) {
+    for (let row = from; row + width <= from + n; row += width) {
+      let top = x[row], sum = 0;
+      for (let j = 1; j < width; j++) top = Math.max(top, x[row + j]);
+      for (let j = 0; j < width; j++) sum += Math.exp(x[row + j] - top);
+      for (let j = 0; j < width; j++) {
+        x[row + j] = act === ACT_SOFTMAX ? Math.exp(x[row + j] - top) / sum : x[row + j] - top - Math.log(sum);
+      }
+    }
+    return;
+  }
+  const f = ACTS[act];
+  for (let k = from; k < from + n; k++) x[k] = f(x[k]);
+}
+
+function matmulRows(x, xOff, rows, inp, W, b, out, y, yOff) {
+  for (let row = 0; row < rows; row++) {
+    const xr = xOff + row * inp, yr = yOff + row * out;
+    for (let j = 0; j < out; j++) y[yr + j] = b ? b[j] : 0;
+    for (let k = 0; k < inp; k++) {
+      const xk = x[xr + k], w = k * out;
+      for (let j = 0; j < out; j++) y[yr + j] += xk * W[w + j];
+    }
+  }
+}
+
+function dense(x, W, b, inp, out, act) {
+  if (last(x) !== inp) fail(`dense: expected ${inp} features, got ${last(x)}`);
+  const y = like(x, out);
+  matmulRows(x.data, 0, x.data.length / inp, inp, W, b, out, y.data, 0);
+  actApply(y.data, 0, y.data.length, out, act);
+  return y;
+}
+
+function activation(x, act) {
+  const y = { data: Float32Array.from(x.data), shape: x.shape.slice() };
+  actApply(y.data, 0, y.data.length, last(y), act);
+  return y;
+}
+
+function embedding(ids, table, vocabulary, dim) {
+  const y = tensor([...ids.shape, dim]);
+  for (let i = 0; i < ids.data.length; i++) {
+    const id = Math.trunc(ids.data[i]);
+    if (!(id >= 0 && id < vocabulary)) fail(`token id ${ids.data[i]} is outside 0..${vocabulary - 1}`);
+    y.data.set(table.subarray(id * dim, (id + 1) * dim), i * dim);
+  }
+  return y;
+}
+
+function tokenMask(ids) {
+  return { data: ids.data.map((v) => (Math.trunc(v) !== 0 ? 1 : 0)), shape: ids.shape.slice() };
+}
+
+function masking(x, value) {
+  const f = last(x), y = like(x, f), mask = tensor(x.shape.slice(0, -1));
+  value = Math.fround(value);
+  for (let i = 0; i < mask.data.length; i++) {
+    let keep = false;
+    for (let j = 0; j < f; j++) keep = keep || x.data[i * f + j] !== value;
+    mask.data[i] = keep ? 1 : 0;
+    for (let j = 0; j < f; j++) y.data[i * f + j] = keep ? x.data[i * f + j] : 0;
+  }
+  return [y, mask];
+}
+
+// ---- recurrent layers: weights fused per layer, gates side by side in each row ----
+
+function addRecurrent(w, h, pre, from, to) {
+  const width = w.gates * w.units;
+  for (let k = 0; k < w.units; k++) {
+    const hk = h[k], row = k * width;
+    for (let j = from; j < to; j++) pre[j] += hk * w.U[row + j];
+  }
+}
+
+function cellStep(w, xp, xOff, h, c, pre, inner) {
+  const u = w.units, G = w.gates;
+  if (w.kind === KIND_GRU) {
+    if (w.resetAfter) {
+      inner.set(w.bu);
+      addRecurrent(w, h, inner, 0, G * u);
+      for (let j = 0; j < 2 * u; j++) pre[j] = xp[xOff + j] + inner[j];
+      actApply(pre, 0, 2 * u, u, w.ract);
+      for (let j = 0; j < u; j++) pre[2 * u + j] = xp[xOff + 2 * u + j] + pre[u + j] * inner[2 * u + j];
+    } else {
+      for (let j = 0; j < 2 * u; j++) pre[j] = xp[xOff + j];
+      addRecurrent(w, h, pre, 0, 2 * u);
+      actApply(pre, 0, 2 * u, u, w.ract);
+      for (let j = 0; j < u; j++) inner[j] = pre[u + j] * h[j];
+      for (let j = 0; j < u; j++) pre[2 * u + j] = xp[xOff + 2 * u + j];
+      for (let k = 0; k < u; k++) {
+        const rk = inner[k], row = k * G * u + 2 * u;
+        for (let j = 0; j < u; j++) pre[2 * u + j] += rk * w.U[row + j];
+      }
+    }
+    actApply(pre, 2 * u, u, u, w.act);
+    for (let j = 0; j < u; j++) h[j] = pre[j] * h[j] + (1 - pre[j]) * pre[2 * u + j];
+    return;
+  }
+  for (let j = 0; j < G * u; j++) pre[j] = xp[xOff + j];
+  addRecurrent(w, h, pre, 0, G * u);
+  if (w.kind === KIND_SIMPLE_RNN) {
+    actApply(pre, 0, u, u, w.act);
+    for (let j = 0; j < u; j++) h[j] = pre[j];
+    return;
+  }
+  actApply(pre, 0, 2 * u, u, w.ract);
+  actApply(pre, 2 * u, u, u, w.act);
+  actApply(pre, 3 * u, u, u, w.ract);
+  for (let j = 0; j < u; j++) c[j] = pre[u + j] * c[j] + pre[j] * pre[2 * u + j];
+  for (let j = 0; j < u; j++) inner[j] = c[j];
+  actApply(inner, 0, u, u, w.act);
+  for (let j = 0; j < u; j++) h[j] = pre[3 * u + j] * inner[j];
+}
+
+// Keras semantics: a masked step keeps the states and emits the previous output (zeros with
+// zeroOutput); go_backwards walks t = T-1..0 and returns the outputs in that order.
+function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
+  if (x.shape.length !== 3 || x.shape[2] !== w.inputs) fail(`recurrent layer: bad input shape ${x.shape}`);
+  const [B, T] = x.shape, u = w.units, width = w.gates * u;
+  const out = tensor(sequences ? [B, T, u] : [B, u]), hOut = tensor([B, u]), cOut = tensor([B, u]);
+  const xp = new Float32Array(B * T * width), pre = new Float32Array(width), inner = new Float32Array(width);
+  const prev = new Float32Array(u);
+  matmulRows(x.data, 0, B * T, w.inputs, w.W, w.b, width, xp, 0); // hoisted out of the loop
+  for (let b = 0; b < B; b++) {
+    const h = hOut.data.subarray(b * u, (b + 1) * u), c = cOut.data.subarray(b * u, (b + 1) * u);
+    for (let j = 0; j < u; j++) {
+      h[j] = initH ? initH.data[b * u + j] : keep ? keep[b * 2 * u + j] : 0;
+      c[j] = initC ? initC.data[b * u + j] : keep ? keep[b * 2 * u + u + j] : 0;
+    }
+    prev.fill(0);
+    for (let s = 0; s < T; s++) {
+      const t = w.backwards ? T - 1 - s : s;
+      const o = (b * (sequences ? T : 1) + (sequences ? s : 0)) * u;
+      if (mask && mask.data[b * T + t] === 0) {
+        for (let j = 0; j < u; j++) out.data[o + j] = zeroOutput ? 0 : prev[j];
+      } else {
+        cellStep(w, xp, (b * T + t) * width, h, c, pre, inner);
+        out.data.set(h, o);
+      }
+      prev.set(out.data.subarray(o, o + u));
+    }
+    if (keep) {
+      keep.set(h, b * 2 * u);
+      keep.set(c, b * 2 * u + u);
+    }
+  }
+  return [out, hOut, cOut];
+}
+
+function flipTime(x) {
+  const [B, T] = x.shape, inner = x.data.length / (B * T), y = tensor(x.shape.slice());
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      y.data.set(x.data.subarray((b * T + (T - 1 - t)) * inner, (b * T + (T - t)) * inner), (b * T + t) * inner);
+    }
+  }
+  return y;
+}
+
+// ---- merges, normalization, shapes ----
+
+function merge2(x, y, op) {
+  if (x.data.length !== y.data.length) fail(`merge: shapes ${x.shape} and ${y.shape} differ`);
+  const z = tensor(x.shape.slice());
+  for (let i = 0; i < z.data.length; i++) {
+    const p = x.data[i], q = y.data[i];
+    z.data[i] = op === MERGE_SUBTRACT ? p - q : op === MERGE_MULTIPLY ? p * q : op === MERGE_MAXIMUM ? Math.max(p, q)
+      : op === MERGE_MINIMUM ? Math.min(p, q) : p + q;
+  }
+  return z;
+}
+
+function scale(x, factor) {
+  return { data: x.data.map((v) => v / factor), shape: x.shape.slice() };
+}
+
+function concat2(x, y, axis) {
+  axis = axis < 0 ? axis + x.shape.length : axis;
+  const shape = x.shape.slice();
+  shape[axis] += y.shape[axis];
+  const z = tensor(shape), outer = size(x.shape.slice(0, axis));
+  const px = x.data.length / outer, py = y.data.length / outer;
+  for (let o = 0; o < outer; o++) {
+    z.data.set(x.data.subarray(o * px, (o + 1) * px), o * (px + py));
+    z.data.set(y.data.subarray(o * py, (o + 1) * py), o * (px + py) + px);
+  }
+  return z;
+}
+
+function maskMerge(m, k, both) {
+  return { data: m.data.map((v, i) => (both ? v !== 0 && k.data[i] !== 0 : v !== 0 || k.data[i] !== 0) ? 1 : 0),
+    shape: m.shape.slice() };
+}
+
+function maskOnes(m) {
+  return { data: new Float32Array(m.data.length).fill(1), shape: m.shape.slice() };
+}
+
+function lastAxis(x, axis) {
+  if ((axis < 0 ? axis + x.shape.length : axis) !== x.shape.length - 1) fail("normalization over a non-last axis");
+}
+
+function batchNorm(x, axis, gamma, beta, mean, variance, eps) {
+  lastAxis(x, axis);
+  const f = last(x), y = like(x, f);
+  for (let i = 0; i < x.data.length; i += f) {
+    for (let j = 0; j < f; j++) {
+      let inv = Math.fround(1 / Math.sqrt(Math.fround(variance[j] + Math.fround(eps))));
+      if (gamma) inv = Math.fround(inv * gamma[j]);
+      y.data[i + j] = x.data[i + j] * inv + (beta ? beta[j] - mean[j] * inv : -mean[j] * inv);
+    }
+  }
+  return y;
+}
+
+function layerNorm(x, axis, gamma, beta, eps, rms) {
+  lastAxis(x, axis);
+  const f = last(x), y = like(x, f);
+  for (let i = 0; i < x.data.length; i += f) {
+    let mean = 0, variance = 0;
+    for (let j = 0; j < f; j++) mean += x.data[i + j];
+    mean /= f;
+    for (let j = 0; j < f; j++) variance += (x.data[i + j] - mean) ** 2;
+    const inv = 1 / Math.sqrt(variance / f + eps);
+    for (let j = 0; j < f; j++) {
+      const g = gamma ? inv * gamma[j] : inv;
+      y.data[i + j] = rms ? x.data[i + j] * g : x.data[i + j] * g + ((beta ? beta[j] : 0) - mean * g);
+    }
+  }
+  return y;
+}
+
+function reshaped(x, rank, tail) {
+  const shape = [x.shape[0], ...tail];
+  const free = shape.indexOf(-1);
+  if (free > 0) shape[free] = x.data.length / -size(shape);
+  if (size(shape) !== x.data.length) fail(`reshape: ${x.shape} cannot become ${shape}`);
+  return { data: x.data, shape };
+}
+
+const flatten = (x) => ({ data: x.data, shape: [x.shape[0], x.data.length / x.shape[0]] });
+
+function permute3(x) {
+  const [B, p, q] = x.shape, y = tensor([B, q, p]);
+  for (let b = 0; b < B; b++) for (let i = 0; i < q; i++) for (let j = 0; j < p; j++) {
+    y.data[(b * q + i) * p + j] = x.data[(b * p + j) * q + i];
+  }
+  return y;
+}
+
+function repeatVector(x, times) {
+  const [B, f] = x.shape, y = tensor([B, times, f]);
+  for (let b = 0; b < B; b++) for (let t = 0; t < times; t++) y.data.set(x.data.subarray(b * f, (b + 1) * f), (b * times + t) * f);
+  return y;
+}
+
+function reluLayer(x, slope, hasMax, top, threshold) {
+  return { shape: x.shape.slice(), data: x.data.map((v) => {
+    let r = threshold !== 0 ? (v > threshold ? v : 0) : Math.max(v, 0);
+    if (hasMax) r = clip(r, 0, top);
+    if (slope !== 0) r -= slope * Math.max(threshold - v, 0);
+    return r;
+  }) };
+}
+
+function leakyRelu(x, slope, kind, theta) {
+  return { shape: x.shape.slice(), data: x.data.map((v) => (kind === 1 ? (v > 0 ? v : slope * Math.expm1(Math.min(v, 0)))
+    : kind === 2 ? (v > theta ? v : 0) : v >= 0 ? v : v * slope)) };
+}
+
+// ---- 1-d convolution and pooling, channels_last, TensorFlow's padding ----
+
+function pads(n, k, stride, dilation, padding) {
+  const eff = (k - 1) * dilation + 1;
+  if (padding === PAD_SAME) {
+    const out = Math.ceil(n / stride);
+    return [Math.floor(Math.max((out - 1) * stride + eff - n, 0) / 2), out];
+  }
+  if (padding === PAD_CAUSAL) return [eff - 1, Math.floor((n - 1) / stride) + 1];
+  return [0, n >= eff ? Math.floor((n - eff) / stride) + 1 : 0];
+}
+
+function conv1d(x, K, bias, k, inp, out, stride, dilation, padding, act) {
+  const [B, T] = x.shape, [before, steps] = pads(T, k, stride, dilation, padding);
+  if (x.shape[2] !== inp || steps < 1) fail(`conv1d: bad input shape ${x.shape}`);
+  const y = tensor([B, steps, out]);
+  for (let b = 0; b < B; b++) for (let t = 0; t < steps; t++) {
+    const o = (b * steps + t) * out;
+    for (let j = 0; j < out; j++) y.data[o + j] = bias ? bias[j] : 0;
+    for (let tap = 0; tap < k; tap++) {
+      const at = t * stride + tap * dilation - before;
+      if (at < 0 || at >= T) continue;
+      for (let i = 0; i < inp; i++) {
+        const v = x.data[(b * T + at) * inp + i], w = (tap * inp + i) * out;
+        for (let j = 0; j < out; j++) y.data[o + j] += v * K[w + j];
+      }
+    }
+  }
+  actApply(y.data, 0, y.data.length, out, act);
+  return y;
+}
+
+function pool1d(x, poolSize, stride, padding, average) {
+  const [B, T, f] = x.shape, [before, steps] = pads(T, poolSize, stride, 1, padding);
+  const y = tensor([B, steps, f]);
+  for (let b = 0; b < B; b++) for (let t = 0; t < steps; t++) for (let j = 0; j < f; j++) {
+    let acc = average ? 0 : -Infinity, count = 0;
+    for (let tap = 0; tap < poolSize; tap++) {
+      const at = t * stride + tap - before;
+      if (at < 0 || at >= T) continue;
+      const v = x.data[(b * T + at) * f + j];
+      acc = average ? acc + v : Math.max(acc, v);
+      count++;
+    }
+    y.data[(b * steps + t) * f + j] = average ? acc / count : acc;
+  }
+  return y;
+}
+
+function globalPool(x, mask, average, keepdims) {
+  const [B, T, f] = x.shape, y = tensor(keepdims ? [B, 1, f] : [B, f]);
+  for (let b = 0; b < B; b++) for (let j = 0; j < f; j++) {
+    let acc = average ? 0 : -Infinity, count = 0;
+    for (let t = 0; t < T; t++) {
+      const v = x.data[(b * T + t) * f + j], w = mask ? mask.data[b * T + t] : 1;
+      if (average) { acc += v * w; count += w; } else acc = Math.max(acc, v);
+    }
+    y.data[b * f + j] = average ? acc / count : acc;
+  }
+  return y;
+}
