@@ -40,22 +40,23 @@ def resumable(model: Model) -> Resumable | str:
         steps = call_order(model, needed_only=True)
     except InspectorError as error:
         return str(error)
-    timed = {(model.inputs[0].name, 0)}
+    timed: dict[tuple[str, int], bool] = {(model.inputs[0].name, 0): True}  # call -> all outputs timed?
     recurrent: list[Step] = []
     for step in steps:
-        reads = [(r.layer, r.node) in timed for r in step.call.inputs]
+        reads = [_is_timed(r, timed) for r in step.call.inputs]
         if not any(reads):
             continue
         why = _why_not(step, all(reads))
         if why:
             return why
-        if step.layer.class_name in DENSE_CELLS:
+        recurrent_layer = step.layer.class_name in DENSE_CELLS
+        if recurrent_layer:
             recurrent.append(step)
-        if _stepwise(step.layer):
-            timed.add((step.layer.name, step.node))
+        if _stepwise(step.layer):  # a recurrent layer's sequence output is timed, its states are not
+            timed[(step.layer.name, step.node)] = not recurrent_layer
     if not recurrent:
         return "the model has no forward recurrent layer"
-    outputs = tuple(_timed_output(ref, timed, model) for ref in model.outputs)
+    outputs = tuple(_is_timed(ref, timed) for ref in model.outputs)
     return _with_state_inputs(model, recurrent, outputs)
 
 
@@ -77,9 +78,11 @@ def _why_not(step: Step, only_timed: bool) -> str:
     return "" if _stepwise(layer) else f"{layer.name} ({layer.class_name}) mixes time steps"
 
 
-def _timed_output(ref: TensorRef, timed: set[tuple[str, int]], model: Model) -> bool:
-    """A layer's output is timed when it is stepwise on a timed tensor; a recurrent layer's states are not."""
-    return (ref.layer, ref.node) in timed and ref.index == 0
+def _is_timed(ref: TensorRef, timed: dict[tuple[str, int], bool]) -> bool:
+    """Whether a tensor has the sequence's time axis: every output of a timed call, or a recurrent
+    layer's first output (its sequence) but not its states."""
+    key = (ref.layer, ref.node)
+    return key in timed and (timed[key] or ref.index == 0)
 
 
 def _with_state_inputs(model: Model, recurrent: list[Step], timed_outputs: tuple[bool, ...]) -> Resumable:

@@ -79,3 +79,24 @@ def test_resumable_model_takes_one_state_input_per_saved_state() -> None:
     assert isinstance(prepared, Resumable)
     assert [state for _, _, state in prepared.states] == ["h", "c"]
     assert len(prepared.model.inputs) == 3 and prepared.timed_outputs == (False,)
+
+
+def test_a_layer_on_the_final_state_is_not_mistaken_for_a_timed_output() -> None:
+    from inspector.core.model.canonical import InputSpec, TensorRef
+    from tests.core.engine.engine_builders import constant_rnn, make_layer
+    from tests.core.engine.engine_builders import model as build_model
+
+    rnn = constant_rnn("LSTM", 3, 2, kernel=0.4, recurrent=-0.3, return_sequences=True, return_state=True)
+    rng = np.random.default_rng(1)
+    head = make_layer("head", "Dense", {"units": 2, "activation": "linear"},
+                      {"kernel": rng.standard_normal((3, 2)), "bias": np.zeros(2)}, inputs=[TensorRef("rnn", 0, 1)])
+    model = build_model([InputSpec("input", (None, 5, 2))], [rnn, head], [TensorRef("rnn"), "head"])
+    prepared = resumable(model)
+    assert isinstance(prepared, Resumable) and prepared.timed_outputs == (True, False)
+    x = [rng.standard_normal((2, 5, 2)).astype(np.float32)]
+    result = run(model, x)
+    resumed = occlusion(model, result, x, MEAN)
+    whole = occlusion(model, result, x, MEAN, resume=False)
+    assert resumed.method == RESUMED and resumed.changes[1].shape == (2, 5, 2)
+    for ours, theirs in zip(resumed.changes, whole.changes, strict=True):
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)
