@@ -14,17 +14,15 @@ import csv
 import json
 import sys
 
-import numpy as np
-
 from inspector.commands.model_argument import add_model_argument, open_model_argument
 from inspector.core.engine import check_runnable
 from inspector.core.engine import run as run_engine
 from inspector.core.errors import InspectorError
 from inspector.core.inputs.sequences import read_inputs
 from inspector.core.units.statistics import DirectionUnits, unit_table
-from inspector.core.units.table import DEAD, cell_text, columns, csv_header_and_lines, rows
+from inspector.core.units.summary import summary_lines
+from inspector.core.units.table import cell_text, columns, csv_header_and_lines, rows
 
-SUMMARY_UNITS = 5  # units named per summary line
 TEXT_COLUMNS_SKIPPED = ("r ",)  # correlations: in --json and --csv, too wide for the terminal table
 
 
@@ -70,25 +68,7 @@ def text_table(units: DirectionUnits) -> str:
     body = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *lines]]
     title = (f"{units.title}: {units.cell}, {units.units} units, "
              f"{units.samples} (sequence, step) pairs")
-    return "\n".join([title, *summary(units), *body])
-
-
-def summary(units: DirectionUnits) -> list[str]:
-    """Which units saturate most, remember longest, are dead (plain sentences above the table)."""
-    lines = []
-    if units.saturation:
-        gates = list(units.saturation)
-        shares = np.nan_to_num(np.stack([units.saturation[g].sum(axis=1) for g in gates]))  # [gate, unit]
-        most = [u for u in np.argsort(-shares.max(axis=0), kind="stable")[:SUMMARY_UNITS] if shares[:, u].max() > 0]
-        named = [f"unit {u} ({gates[int(shares[:, u].argmax())]} {shares[:, u].max():.0%} of steps)" for u in most]
-        lines.append("  most saturated: " + (", ".join(named) or "none (no gate below 0.1 or above 0.9)"))
-    if units.memory_steps is not None:
-        order = np.argsort(-np.nan_to_num(units.memory_steps, nan=-1.0), kind="stable")[:SUMMARY_UNITS]
-        longest = ", ".join(f"unit {u} ({units.memory_steps[u]:.3g} steps)" for u in order)
-        lines.append(f"  longest memory ({units.memory_gate} gate): {longest}")
-    dead = np.flatnonzero(units.dead)
-    lines.append(f"  {DEAD}: " + (", ".join(str(u) for u in dead) if dead.size else "none"))
-    return lines
+    return "\n".join([title, *(f"  {line}" for line in summary_lines(units)), *body])
 
 
 def _write_csv(path: str, tables: list[DirectionUnits]) -> None:
