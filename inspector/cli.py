@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from inspector.core.errors import InspectorError
 
-COMMANDS = ("info", "predict", "verify", "export", "units", "install-desktop")
+COMMANDS = ("info", "predict", "verify", "export", "port", "units", "install-desktop")
 
 
 def build_parser() -> argparse.ArgumentParser:

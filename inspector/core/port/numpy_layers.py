@@ -76,7 +76,8 @@ def direction_function(cell: Layer, fn: str, prefix: str) -> str:
     roles = [("W", "kernel"), ("U", "recurrent_kernel"), ("b", "bias"), ("b_U", "recurrent_bias")]
     for symbol, role in roles:
         if role in cell.weights:
-            lines.append(f'    {names(symbol)}, = gate_weights(weights, "{prefix}", "{symbol}", "{gates}")')
+            targets = names(symbol) + ("," if len(gates) == 1 else "")
+            lines.append(f'    {targets} = gate_weights(weights, "{prefix}", "{symbol}", "{gates}")')
     key = cell.class_name
     if key == "GRU":
         key = "GRU_after" if cell.config.get("reset_after") else "GRU_before"
