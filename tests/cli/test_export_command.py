@@ -14,7 +14,7 @@ from inspector.cli import main
 from inspector.demo import demo_model
 from inspector.gui.predictions.export import OVERLAY_SIZE, RESIDUAL_SIZE, SCATTER_SIZE
 from inspector.gui.weights.export import BIAS_SIZE, GRID_SIZE, HEATMAP_SIZE, HISTOGRAM_SIZE
-from tests.gui.images import is_drawn, png_size
+from tests.gui.images import png_size, shows_data
 from tests.reference.reference_cases import keras_or_skip
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,7 +57,7 @@ def check_bidirectional(paths: list[Path], layer: str, rows_by_gate: dict[str, i
         assert found and all(png_size(path) == size for path in found), kind
     for path in paths:
         if path.suffix == ".png":
-            assert is_drawn(path), f"{path.name} is blank"
+            assert shows_data(path), f"{path.name} shows no data"
 
 
 def test_export_the_bidirectional_demo_with_keras(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from inspector.core.model.load import open_model
 from inspector.demo import demo_model, demo_sequence
 from inspector.gui.predictions.export import BATCH_SIZE, OVERLAY_SIZE, RESIDUAL_SIZE, SCATTER_SIZE
 from inspector.reference import ReferenceJob, ReferenceResult
-from tests.gui.images import is_drawn, png_size
+from tests.gui.images import png_size, shows_data
 from tests.reference.reference_cases import keras_or_skip
 
 SERIES_LENGTH, LOOK_BACK = 90, 30
@@ -181,7 +181,7 @@ def test_series_windows_become_the_batch_and_overlay_the_true_values(
     pngs = [path for path in written if path.suffix == ".png"]
     assert sorted(p.stem.rsplit("_", 1)[1] for p in pngs) == sorted(sizes)
     for path in pngs:
-        assert png_size(path) == sizes[path.stem.rsplit("_", 1)[1]] and is_drawn(path), path.name
+        assert png_size(path) == sizes[path.stem.rsplit("_", 1)[1]] and shows_data(path), path.name
     assert (tmp_path / "out" / "predictions_layers.csv").read_text().count("agrees") == 2
 
 
