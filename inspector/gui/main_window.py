@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
 
     # ----- building ---------------------------------------------------------------------------
     def _build_views(self) -> None:
-        self.tabs = QTabWidget()  # later views add "Time steps" and "Predictions" tabs here
+        self.tabs = QTabWidget()  # one tab per view
         self.tabs.setDocumentMode(True)
         self.weights_view = WeightsView(self.state)
         self.tabs.addTab(self.weights_view, "Weights")
@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.trace_runner = TraceRunner(self.state, self)  # the engine re-runs in a worker on every edit
 
     def add_dock(self, title: str, widget: QWidget) -> QDockWidget:
-        """A movable, closable dock on the left (Model now; Sequence in a later version)."""
+        """A movable, closable dock on the left (Model, Sequence)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower()}")
         dock.setWidget(widget)

@@ -21,7 +21,6 @@ import numpy as np
 JOBS = "jobs.json"
 STATE = "state.json"
 STDERR = "child.stderr.txt"
-STATES = ("starting", "loading Keras", "loading model", "running", "done")
 # the child's environment: TensorFlow silent, deterministic CPU kernels (no oneDNN), Keras 3 on TensorFlow
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",

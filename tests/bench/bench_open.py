@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from inspector.core.model.load import open_model  # noqa: E402
 from inspector.core.sandbox.isolated_open import IsolatedOpener  # noqa: E402
 from inspector.demo import DEMOS, demo_model  # noqa: E402
-from inspector.gui.workers.opening import load_demo, shared_opener  # noqa: E402
+from inspector.gui.workers.opening import load_document, shared_opener  # noqa: E402
 from tests.bench.bench_gui_startup import machine  # noqa: E402
 
 IN_PROCESS_INFO = ("import sys; from inspector.core.analysis.describe import describe_model, format_table; "
@@ -62,9 +62,9 @@ def main() -> None:
     time.sleep(1)
     print(f"{'demo':<20} {'in process':>11} {'cold child':>11} {'warm child':>11}  (median ms of {args.runs})")
     for name in DEMOS:
-        direct = median_ms(lambda n=name: load_demo(n, InProcess()), args.runs)
-        cold = median_ms(lambda n=name: load_demo(n, IsolatedOpener()), args.runs)
-        warm = median_ms(lambda n=name: load_demo(n, shared_opener()), args.runs, pause=2.0)
+        direct = median_ms(lambda n=name: load_document(demo_model(n), n, InProcess()), args.runs)
+        cold = median_ms(lambda n=name: load_document(demo_model(n), n, IsolatedOpener()), args.runs)
+        warm = median_ms(lambda n=name: load_document(demo_model(n), n, shared_opener()), args.runs, pause=2.0)
         print(f"{name:<20} {direct:>11.1f} {cold:>11.1f} {warm:>11.1f}")
     cli = Path(sys.executable).with_name("lstm-inspector")
     for label, command in (("in process", [sys.executable, "-c", IN_PROCESS_INFO]), ("now", [str(cli), "info"])):

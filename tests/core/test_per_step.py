@@ -1,5 +1,6 @@
-"""The output after every step equals the engine run on the prefix x[:, :t+1] (the engine is the
-Keras-verified piece; tests/reference/test_per_step_keras.py checks a few steps against Keras itself)."""
+"""Per-step outputs: which method applies, masking rules, progress and cancel, and - as a
+self-consistency property only - that the fast methods ("head", "sequence") equal the engine run on
+every prefix. Correctness against Keras itself, at every step, is tests/reference/test_per_step_keras.py."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def assert_every_step_equals_prefix_runs(model, inputs: list[np.ndarray]) -> Per
 
 
 @pytest.mark.parametrize("name", DEMOS)
-def test_demos_every_step_equals_the_prefix_run(name: str) -> None:
+def test_property_demos_every_step_equals_the_engine_on_the_prefix(name: str) -> None:
     model = open_model(demo_model(name))
     inputs = read_inputs(demo_sequence(name), model)
     inputs = [np.concatenate([inputs[0], inputs[0][:, ::-1] * 0.5])]  # two sequences
@@ -57,13 +58,13 @@ def test_demos_every_step_equals_the_prefix_run(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_corpus_every_step_equals_the_prefix_run(corpus_dir: Path, name: str) -> None:
+def test_property_corpus_every_step_equals_the_engine_on_the_prefix(corpus_dir: Path, name: str) -> None:
     model = open_model(corpus_dir / "models" / name)
     per_step = assert_every_step_equals_prefix_runs(model, seeded_inputs(model))
     assert per_step.method == CORPUS[name]
 
 
-def test_masked_steps_follow_keras_last_output_rule(corpus_dir: Path) -> None:
+def test_property_masked_steps_follow_keras_last_output_rule(corpus_dir: Path) -> None:
     """Masking model: sequences with masked (all-zero) steps at the start, middle and end."""
     model = open_model(corpus_dir / "models" / "k2_dl4j_masking_zero_lstm_220.h5")
     x = seeded_inputs(model)[0]

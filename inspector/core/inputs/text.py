@@ -111,13 +111,3 @@ def format_number(value: float) -> str:
     if math.isfinite(value) and value == int(value) and abs(value) < 2**53:
         return str(int(value))
     return str(np.float32(value))
-
-
-def format_csv(array: np.ndarray) -> str:
-    """Rows = time steps, columns = features (a 1-D array is one column); '\\n' line ends."""
-    array = np.asarray(array)
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.ndim != 2:
-        raise BadSequence(f"only a (time steps, features) table can be written as CSV, not shape {array.shape}")
-    return "".join(",".join(map(str, row)) + "\n" for row in array)  # numpy's shortest round-trip text

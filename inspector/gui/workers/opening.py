@@ -43,10 +43,6 @@ def load_document(path: str | Path, demo: str | None = None, opener: IsolatedOpe
     return Document(model, path, time.perf_counter() - start, shapes, demo, sequence, notes)
 
 
-def load_demo(name: str, opener: IsolatedOpener | None = None) -> Document:
-    return load_document(demo_model(name), demo=name, opener=opener)
-
-
 def _output_shapes(model: Model) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Output shapes from the engine; a failure there never stops the file from opening."""
     try:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from inspector.commands import predict
 
@@ -53,15 +52,7 @@ def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=REPO, timeout=120)
 
 
-@pytest.fixture
-def cli_has_predict():
-    from inspector import cli
-
-    if "predict" not in cli.COMMANDS:
-        pytest.skip("inspector.cli does not list the predict command yet")
-
-
-def test_lambda_model_exits_2_naming_the_layer(tmp_path, corpus_dir, cli_has_predict):
+def test_lambda_model_exits_2_naming_the_layer(tmp_path, corpus_dir):
     np.save(tmp_path / "x.npy", np.zeros((1, 30, 3), "float32"))
     done = run_cli("predict", str(corpus_dir / "models" / "k3_gru_lambda_attention_legacy_391.h5"),
                    "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "o.npz"))
@@ -70,7 +61,7 @@ def test_lambda_model_exits_2_naming_the_layer(tmp_path, corpus_dir, cli_has_pre
     assert "'lambda'" in done.stderr and "Lambda" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_bad_input_exits_2_with_one_line(tmp_path, corpus_dir, cli_has_predict):
+def test_bad_input_exits_2_with_one_line(tmp_path, corpus_dir):
     np.save(tmp_path / "x.npy", np.zeros((1, 14, 5), "float32"))
     done = run_cli("predict", str(corpus_dir / "models" / MODEL), "--input", str(tmp_path / "x.npy"),
                    "--output", str(tmp_path / "o.npz"))

@@ -13,7 +13,6 @@ from engine_builders import (
     conv_lstm,
     make_layer,
     model,
-    run_bidirectional,
     single_layer_model,
 )
 
@@ -66,8 +65,9 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-def test_lstm_gates_follow_keras_cell_equations():
-    # keras/src/layers/rnn/lstm.py LSTMCell.call: i, f, o = sigmoid; c = f*c_prev + i*tanh(z_c)
+def test_property_lstm_trace_satisfies_keras_cell_equations():
+    # Self-consistency (Keras exposes no gates to compare with; h and c are checked against Keras above and
+    # in the zoo): keras/src/layers/rnn/lstm.py LSTMCell.call: i, f, o = sigmoid; c = f*c_prev + i*tanh(z_c)
     for backwards in (False, True):
         m = single_layer_model(lambda s, back=backwards: constant_rnn("LSTM", 3, 4, inputs=[s], go_backwards=back), (5, 4))
         x = np.random.default_rng(0).standard_normal((2, 5, 4)).astype("float32")
@@ -86,8 +86,8 @@ def test_lstm_gates_follow_keras_cell_equations():
         np.testing.assert_allclose(r.h, r.gate("o")[1] * np.tanh(r.c), atol=1e-6)
 
 
-def test_gru_update_mixes_previous_state_and_candidate():
-    # keras/src/layers/rnn/gru.py GRUCell.call: h = z * h_prev + (1 - z) * hh
+def test_property_gru_trace_mixes_previous_state_and_candidate():
+    # Self-consistency, as for the LSTM: keras/src/layers/rnn/gru.py GRUCell.call: h = z * h_prev + (1 - z) * hh
     for reset_after in (True, False):
         m = single_layer_model(lambda s, after=reset_after: constant_rnn("GRU", 3, 4, inputs=[s], reset_after=after), (5, 4))
         x = np.random.default_rng(1).standard_normal((2, 5, 4)).astype("float32")
@@ -122,14 +122,12 @@ def test_conv_lstm_trace_layout_and_last_state():
 
 
 def test_float64_trace_and_outputs():
-    (out,) = run_bidirectional(bidirectional("SimpleRNN", 2, 4), np.arange(24).reshape((2, 3, 4)))
     m = model([InputSpec("input", (None, 3, 4))], [bidirectional("SimpleRNN", 2, 4)], ["bidirectional"])
     result = run(m, np.arange(24).reshape((2, 3, 4)).astype("float64"), dtype=np.float64)
     assert result.outputs[0].dtype == np.float64
     assert result.trace["bidirectional"]["forward"].h.dtype == np.float64
     # bidirectional_test.py::test_correctness
     np.testing.assert_allclose(result.outputs[0][:, [0, 2]], [[0.39687276, 0.10004295], [0.7237238, 0.53391594]], **TOL)
-    np.testing.assert_allclose(out, result.outputs[0], atol=1e-6)
 
 
 def test_no_trace_when_not_requested():
