@@ -15,10 +15,9 @@ from inspector.core.engine.graph import Step, check_runnable
 from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.port.names import Identifiers
-from inspector.core.port.support import refusal, stream_blocker
+from inspector.core.port.support import LANGUAGE_TITLES, refusal, stream_blocker
 
 LANGUAGES = ("numpy", "js", "c")
-LANGUAGE_TITLES = {"numpy": "numpy", "js": "JavaScript", "c": "C"}
 ELEMENTWISE_MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
 
 

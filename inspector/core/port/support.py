@@ -18,6 +18,7 @@ IDENTITIES = (
     "AlphaDropout", "ActivityRegularization", "Identity",
 )
 RECURRENT = ("LSTM", "GRU", "SimpleRNN")
+LANGUAGE_TITLES = {"numpy": "numpy", "js": "JavaScript", "c": "C"}
 MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate")
 COMMON = (
     *IDENTITIES, *RECURRENT, *MERGES, "Bidirectional", "TimeDistributed", "Dense", "Activation", "Embedding",
@@ -37,7 +38,7 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
     """Why `layer` cannot be generated in `language` ("" when it can)."""
     name, config = layer.class_name, layer.config
     if name not in SUPPORTED[language]:
-        return f"the {language} generator has no {name} yet"
+        return f"the {LANGUAGE_TITLES[language]} generator has no {name} yet"
     if name == "TimeDistributed":
         child = layer.children["layer"]
         if child.class_name not in TIME_DISTRIBUTABLE:
