@@ -171,7 +171,9 @@ def run(
     control = RunControl(progress, cancelled, calls=len(steps))
     trace = Trace() if record_trace else None
     ctx = Context(dtype, model.keras_major, control, trace)
-    with single_blas_thread():
+    # NaN or Inf weights and overflowing pre-activations give NaN/Inf as they do in Keras, silently:
+    # the reader already flags such weights, and numpy's floating-point warnings would only add noise
+    with single_blas_thread(), np.errstate(all="ignore"):
         result = execute(model, arrays, ctx, steps)
     control.finish()
     return result
