@@ -73,3 +73,41 @@ def test_mistakes_give_one_line_and_exit_2(corpus_dir: Path, capsys, extra: list
     status = main(["units", str(corpus_dir / "models" / "k3_gru_legacy_3132.h5"), *extra])
     err = capsys.readouterr().err
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_select_and_occlusion_report_the_pattern_and_the_steps(capsys) -> None:
+    from inspector.core.inputs.sequences import read_inputs
+    from inspector.core.units.occlusion import occlusion
+    from inspector.core.units.patterns import find_pattern
+    from inspector.demo import demo_model, demo_sequence
+
+    model_path, sequence = demo_model("sine_lstm"), demo_sequence("sine_lstm")
+    argv = ["units", str(model_path), "--input", str(sequence), "--select", "5-9", "--threshold", "0.1",
+            "--occlusion", "mean"]
+    assert main([*argv, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    model = open_model(model_path)
+    inputs = read_inputs(sequence, model)
+    result = run(model, inputs)
+    selection, matches = find_pattern(result.trace["lstm"]["forward"], "h", 0, 5, 10, 0.1)
+    assert found["pattern"]["units"] == [int(u) for u in selection.units] and selection.units.size
+    assert [(m["start"], m["stop"]) for m in found["pattern"]["matches"]] == [(m.start, m.stop - 1) for m in matches]
+    np.testing.assert_allclose(found["occlusion"]["changes"][0], occlusion(model, result, inputs, "mean").changes[0])
+    assert len(found["units"]) == 32
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "pattern on lstm (forward), sequence 0" in text and "largest output change at step" in text
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--select", "5-99"], "not inside"), (["--select", "x"], "give the steps as A-B"),
+    (["--select", "3-4", "--quantity", "z"], "choose one of h, c, i, f, c~, o"),
+    (["--select", "3-4", "--layer", "nope"], "no recurrent layer 'nope'"),
+    (["--select", "3-4", "--sequence", "4"], "sequence 4 does not exist"),
+])
+def test_pattern_mistakes_give_one_line(capsys, extra: list[str], message: str) -> None:
+    from inspector.demo import demo_model, demo_sequence
+
+    status = main(["units", str(demo_model("sine_lstm")), "--input", str(demo_sequence("sine_lstm")), *extra])
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inspector.core.engine.trace import DirectionTrace
+from inspector.core.units.quantities import quantity_names, unit_values, valid_steps
+
 MAX_MATCHES = 50
 
 
@@ -70,7 +73,7 @@ def match_pattern(values: np.ndarray, valid: np.ndarray, selection: Selection,
     off_before[:, 1:] = (picked[:, : on.shape[1] - 1] <= selection.threshold).sum(axis=2)
     off_before[:, 0] = units.size
     candidates = [
-        (int(on[b, s]), int(off_before[b, s]), b, s)
+        (int(on[b, s]), int(off_before[b, s]), int(b), int(s))
         for b, s in zip(*np.nonzero(on), strict=True)
         if _has_valid(valid[b, s:s + selection.length]) and not _overlaps(selection, b, s)
     ]
@@ -105,3 +108,15 @@ def _without_overlaps(candidates: list[tuple[int, int, int, int]], length: int, 
         if len(found) >= limit:
             break
     return found
+
+
+def find_pattern(trace: DirectionTrace, quantity: str, sequence: int, start: int, stop: int, threshold: float,
+                 limit: int = MAX_MATCHES) -> tuple[Selection, list[Match]]:
+    """Select on one direction's trace and match across its batch, in one call."""
+    if quantity not in quantity_names(trace):
+        raise ValueError(f"{trace.cell} has no {quantity!r}; choose one of {', '.join(quantity_names(trace))}")
+    values, valid = unit_values(trace, quantity), valid_steps(trace)
+    if not 0 <= sequence < values.shape[0]:
+        raise ValueError(f"sequence {sequence} does not exist (0..{values.shape[0] - 1})")
+    selection = select_units(values, valid, sequence, start, stop, threshold, quantity)
+    return selection, match_pattern(values, valid, selection, limit)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspector.core.analysis.time_quantities import BOUNDED
+from inspector.core.engine import Result
 from inspector.core.engine.trace import DirectionTrace
+from inspector.core.errors import InspectorError
+from inspector.core.model.activations import OUTPUT_RANGES
 from inspector.core.model.canonical import Layer, Model
 
 STATES = ("h", "c")
@@ -47,7 +49,7 @@ def sigmoid_gates(trace: DirectionTrace, cell: Layer | None) -> list[str]:
     """The gates that use a 0..1 recurrent activation (LSTM i, f, o; GRU z, r): the saturating ones."""
     config = cell.config if cell is not None else {}
     function = str(config.get("recurrent_activation") or "sigmoid")
-    if BOUNDED.get(function, (None, None))[:2] != (0.0, 1.0):
+    if OUTPUT_RANGES.get(function) != (0.0, 1.0):
         return []
     return [g for g in trace.gates if not g.endswith("~")]
 
@@ -55,3 +57,19 @@ def sigmoid_gates(trace: DirectionTrace, cell: Layer | None) -> list[str]:
 def valid_steps(trace: DirectionTrace) -> np.ndarray:
     """[batch, time] True where the step was processed (masked steps are left out of statistics)."""
     return np.asarray(trace.mask, dtype=bool)
+
+
+def direction_trace(result: Result, layer: str = "", direction: str = "") -> DirectionTrace:
+    """The trace of `layer` (default: the first traced) and `direction` (default: its first);
+    InspectorError naming the choices when there is no such layer or direction."""
+    traced = result.trace.layers if result.trace is not None else {}
+    if not traced:
+        raise InspectorError("the model has no recurrent layer the engine can trace")
+    name = layer or next(iter(traced))
+    if name not in traced:
+        raise InspectorError(f"no recurrent layer {name!r}; the traced layers are {', '.join(traced)}")
+    directions = traced[name]
+    chosen = direction or next(iter(directions))
+    if chosen not in directions:
+        raise InspectorError(f"layer {name!r} has no direction {chosen!r}; it has {', '.join(directions)}")
+    return directions[chosen]

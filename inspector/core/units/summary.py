@@ -47,9 +47,10 @@ def selection_text(selection: Selection) -> str:
     return f"{selection.units.size} unit(s) of {selection.quantity} on throughout {steps}: {units}"
 
 
-def match_text(match: Match, selection: Selection) -> str:
-    """'sequence 3, steps 12-16: 2 of 2 units on (2 off before)' - sequences counted from 1, as the window does."""
-    return (f"sequence {match.sequence + 1}, steps {match.start}-{match.stop - 1}: "
+def match_text(match: Match, selection: Selection, first: int = 1) -> str:
+    """'sequence 3, steps 12-16: 2 of 2 units on (2 off before)': sequences counted from `first` (the window
+    counts from 1, the command line from 0 like its --sequence)."""
+    return (f"sequence {match.sequence + first}, steps {match.start}-{match.stop - 1}: "
             f"{match.on} of {selection.units.size} units on ({match.off_before} off before)")
 
 
