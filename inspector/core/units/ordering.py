@@ -41,6 +41,11 @@ class UnitOrder:
         """`values` with its unit axis put in this order."""
         return np.take(values, self.order, axis=axis)
 
+    def ticks(self, max_labels: int = 24) -> list[tuple[int, str]]:
+        """(position, unit number) for an axis: every position, or every k-th so at most `max_labels` show."""
+        every = max(1, -(-self.units // max_labels))
+        return [(k, str(int(self.order[k]))) for k in range(0, self.units, every)]
+
     def position_of(self, unit: int) -> int:
         """Where `unit` is drawn."""
         return int(np.flatnonzero(self.order == unit)[0])

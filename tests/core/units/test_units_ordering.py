@@ -60,6 +60,9 @@ def test_sorting_by_a_column_is_a_permutation_with_labels_following_it() -> None
     ascending = order_by_column(values, "std h", descending=False)
     assert list(ascending.order) == [3, 0, 2, 4, 1]
     assert natural_order(4).is_natural and not order.is_natural
+    assert order.ticks() == [(0, "2"), (1, "4"), (2, "0"), (3, "3"), (4, "1")]
+    assert order.ticks(max_labels=2) == [(0, "2"), (3, "3")]
+    assert len(natural_order(512).ticks()) <= 24
 
 
 @pytest.mark.parametrize("name", ["sine_lstm", "bilstm_classifier"])
