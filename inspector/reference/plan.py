@@ -19,7 +19,7 @@ KERAS3 = "keras3"
 TF_KERAS = "tf_keras"
 
 RUNTIME_BY_FORMAT = {
-    "keras3-zip": KERAS3, "keras3-h5": KERAS3, "keras2-h5": TF_KERAS, "tfkeras-h5": TF_KERAS,
+    "keras3-zip": KERAS3, "keras3-h5": KERAS3, "keras2-h5": TF_KERAS, "tfkeras-h5": TF_KERAS, "tfkeras-zip": TF_KERAS,
 }
 NO_RUNTIME = {
     "keras1-h5": "the file was written by Keras 1, which no installed Keras can load "

@@ -24,6 +24,7 @@ ZIP_MAGIC = b"PK"
 MAX_JSON_BYTES = 64 * 1024**2
 MAX_WEIGHTS_BYTES = 4 * 1024**3
 MAX_ZIP_MEMBERS = 10_000
+TF213_LAYERS = "_layer_checkpoint_dependencies"
 
 
 @dataclass
@@ -100,7 +101,7 @@ def _read_hdf5(handle: h5py.File, path: str, size: int) -> RawFile:
     raw.is_weights_only = True
     if "layer_names" in handle.attrs:
         raw.layer_weights = _legacy_weights(handle, size)
-    elif any(name.replace("\\", "/").split("/")[0] == "layers" for name in handle):
+    elif any(name.replace("\\", "/").split("/")[0] in ("layers", TF213_LAYERS) for name in handle):
         raw.keras3_vars, raw.keras3_names = keras3_vars(handle, size)
     else:
         raise CorruptFile("the HDF5 file holds no Keras model: no model_config, layer_names or layers")
@@ -132,13 +133,15 @@ def keras3_vars(root: h5py.Group, size: int) -> tuple[dict[str, list[StoredWeigh
     """Every `layers/<path>/vars/<i>`, vars sorted numerically.
 
     A file saved on Windows has literal backslashes in its group names ('layers\\lstm\\cell'):
-    they are read as '/'.
+    they are read as '/'. tf.keras 2.13-2.14 named the layer containers `_layer_checkpoint_dependencies`
+    where later versions say `layers`; they are keyed as `layers`, the arrays keep their stored name
+    (keras3_store numbers those layers as that writer did).
     """
     found: dict[str, dict[int, StoredWeight]] = {}
     names: dict[str, str] = {}
     for rel_path, dataset in hdf5.walk(root):
         path = rel_path.replace("\\", "/")
-        owner, _, index = path.rpartition("/vars/")
+        owner, _, index = keras3_store_path(path).rpartition("/vars/")
         if not owner.startswith("layers/") or not index.isdigit():
             continue
         found.setdefault(owner, {})[int(index)] = StoredWeight(path, hdf5.read_array(dataset, size))
@@ -147,6 +150,11 @@ def keras3_vars(root: h5py.Group, size: int) -> tuple[dict[str, list[StoredWeigh
             names[owner] = hdf5.attr_text(vars_group, "name") or ""
     ordered = {key: [by_index[i] for i in sorted(by_index)] for key, by_index in found.items()}
     return ordered, names
+
+
+def keras3_store_path(path: str) -> str:
+    """A tf.keras 2.13-2.14 path (`_layer_checkpoint_dependencies/...`) in the later `layers/...` form."""
+    return "/".join("layers" if part == TF213_LAYERS else part for part in path.split("/"))
 
 
 def _read_zip(path: str) -> RawFile:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from inspector.core.io.containers import StoredWeight
+from inspector.core.io.containers import TF213_LAYERS, StoredWeight
 
 # get_weights() order of a layer's own vars and its sub-objects
 SUB_ORDER = ("", "/cell", "/forward_layer", "/forward_layer/cell", "/backward_layer",
@@ -23,19 +23,35 @@ def to_snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def store_keys(class_names: list[str]) -> list[str]:
-    """The `layers/<key>` of each layer, given the stored class names in model.layers order."""
+def store_keys(class_names: list[str], weighted: list[bool] | None = None) -> list[str]:
+    """The `layers/<key>` of each layer, given the stored class names in model.layers order.
+
+    `weighted` (tf.keras 2.13-2.14 files only): which layers have weights. Those writers walked
+    `_layer_checkpoint_dependencies`, which lists a layer with weights twice ("layer_with_weights-k", then
+    "layer-i"); the second visit saves nothing but still takes a number, so the second Dense of a model
+    is stored as `dense_2` (keras/src/engine/functional.py and saving/saving_lib.py of those versions).
+    """
     used: dict[str, int] = {}
     keys = []
-    for class_name in class_names:
-        name = to_snake_case(class_name)
-        if name in used:
-            used[name] += 1
-            name = f"{name}_{used[name]}"
-        else:
-            used[name] = 0
-        keys.append(f"layers/{name}")
+    for position, class_name in enumerate(class_names):
+        snake = to_snake_case(class_name)
+        keys.append(f"layers/{_numbered(snake, used)}")
+        if weighted is not None and weighted[position]:
+            _numbered(snake, used)
     return keys
+
+
+def _numbered(snake: str, used: dict[str, int]) -> str:
+    if snake in used:
+        used[snake] += 1
+        return f"{snake}_{used[snake]}"
+    used[snake] = 0
+    return snake
+
+
+def written_by_tf213(arrays: list[StoredWeight]) -> bool:
+    """True for arrays stored under `_layer_checkpoint_dependencies` (tf.keras 2.13-2.14 zips)."""
+    return any(TF213_LAYERS in w.name.split("/") for w in arrays)
 
 
 def layer_arrays(store: dict[str, list[StoredWeight]], key: str) -> list[StoredWeight]:

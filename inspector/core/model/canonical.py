@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-FORMATS = ("keras1-h5", "keras2-h5", "tfkeras-h5", "keras3-h5", "keras3-zip", "weights-only")
+FORMATS = ("keras1-h5", "keras2-h5", "tfkeras-h5", "tfkeras-zip", "keras3-h5", "keras3-zip", "weights-only")
 RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 
 

@@ -12,7 +12,7 @@ from inspector.core.model.canonical import InputSpec, Layer, Model, keras_major
 from inspector.core.model.graph_config import Graph, LayerEntry, read_graph
 from inspector.core.model.layer_build import build_layer
 from inspector.core.model.model_warnings import model_warnings
-from inspector.core.model.weight_matching import match_by_position
+from inspector.core.model.weight_matching import NO_WEIGHTS, declares_weights, match_by_position
 from inspector.core.model.weights_only import infer_weights_only
 
 
@@ -43,13 +43,21 @@ def _full_model(raw: RawFile, by_position: bool = False) -> Model:
     major = keras_major(raw.keras_version, file_format)
     graph = read_graph(raw.config, major)
     stored = _with_weights(graph, raw, major if by_position else 0)
-    layers = tuple(_layer(entry, arrays, major) for entry, arrays in stored)
+    layers = tuple(_said_if_unweighted(_layer(entry, arrays, major), entry, arrays, major)
+                   for entry, arrays in stored)
     model = Model(
         path=raw.path, format=file_format, keras_version=raw.keras_version, backend=raw.backend,
         layers=layers, inputs=_input_specs(graph, layers), outputs=tuple(graph.outputs),
         name=graph.name,
     )
     return _with_warnings(model)
+
+
+def _said_if_unweighted(layer: Layer, entry: LayerEntry, arrays: list[StoredWeight], major: int) -> Layer:
+    """A layer that should have weights and has none is never shown as a layer with 0 parameters."""
+    if arrays or not declares_weights(entry.class_name, entry.config, major):
+        return layer
+    return replace(layer, runnable=False, reason=NO_WEIGHTS)
 
 
 def _with_warnings(model: Model) -> Model:
@@ -59,8 +67,8 @@ def _with_warnings(model: Model) -> Model:
 def detect_format(raw: RawFile) -> str:
     if raw.is_weights_only:
         return "weights-only"
-    if raw.container == "zip":
-        return "keras3-zip"
+    if raw.container == "zip":  # tf.keras 2.13-2.15 wrote .keras zips too, with Keras 2 semantics
+        return "tfkeras-zip" if (raw.keras_version or "").strip().startswith("2") else "keras3-zip"
     version = (raw.keras_version or "").strip()
     if version.startswith("1") or (not version and _looks_like_keras1(raw)):
         return "keras1-h5"
@@ -96,7 +104,10 @@ def _with_weights(graph: Graph, raw: RawFile, by_position_major: int = 0) -> lis
             described = [(e.name, e.class_name, e.config) for e in graph.entries]
             weights = match_by_position(described, raw.layer_weights, by_position_major)
         return [(entry, weights.get(entry.name, [])) for entry in graph.entries]
-    keys = keras3_store.store_keys([entry.stored_class for entry in graph.entries])
+    all_arrays = [w for arrays in raw.keras3_vars.values() for w in arrays]
+    weighted = ([declares_weights(e.class_name, e.config, keras_major(raw.keras_version, "")) for e in graph.entries]
+                if keras3_store.written_by_tf213(all_arrays) else None)
+    keys = keras3_store.store_keys([entry.stored_class for entry in graph.entries], weighted)
     return [(entry, keras3_store.layer_arrays(raw.keras3_vars, key)) for entry, key in zip(graph.entries, keys)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.weight_matching import NO_WEIGHTS
 
 
 def model_warnings(model: Model) -> list[str]:
@@ -47,6 +48,8 @@ def _stored_types(layer: Layer) -> list[str]:
 
 def _layer_warnings(layer: Layer) -> list[str]:
     found = []
+    if layer.reason == NO_WEIGHTS:
+        found.append(f"layer {layer.name} ({layer.stored_class or layer.class_name}): {NO_WEIGHTS}")
     if layer.stored_class in ("Lambda", "TFOpLambda", "SlicingOpLambda"):
         found.append(f"layer {layer.name} is a {layer.stored_class} layer: listed with its weights, "
                      "its code is never loaded or run")

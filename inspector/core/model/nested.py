@@ -18,10 +18,11 @@ from typing import Any
 
 from inspector.core.errors import UnsupportedModel
 from inspector.core.io import keras3_store
-from inspector.core.io.containers import StoredWeight
+from inspector.core.io.containers import StoredWeight, keras3_store_path
 from inspector.core.model.canonical import Call, Layer
 from inspector.core.model.graph_config import LayerEntry, read_graph
 from inspector.core.model.layer_weights import roles_for
+from inspector.core.model.weight_matching import declares_weights
 
 NESTED_MODELS = ("Sequential", "Functional")
 Build = Callable[[str, str, dict[str, Any], list[StoredWeight], int, tuple[Call, ...]], Layer]
@@ -49,7 +50,7 @@ def share_out(entries: list[LayerEntry], stored: list[StoredWeight],
               cell_classes: list[str] | None = None) -> list[list[StoredWeight]]:
     if not stored:
         return [[] for _ in entries]
-    if all(w.name.startswith("layers/") and "/vars/" in w.name for w in stored):
+    if all(keras3_store_path(w.name).startswith("layers/") and "/vars/" in w.name for w in stored):
         return _by_store_key(entries, stored, cell_classes)
     return _by_layer_name(entries, stored) or _by_position(entries, stored)
 
@@ -57,6 +58,8 @@ def share_out(entries: list[LayerEntry], stored: list[StoredWeight],
 def _by_store_key(entries: list[LayerEntry], stored: list[StoredWeight],
                   cell_classes: list[str] | None) -> list[list[StoredWeight]]:
     segment = "/cells/" if cell_classes else "/layers/"
+    tf213 = keras3_store.written_by_tf213(stored)
+    stored = [StoredWeight(keras3_store_path(w.name), w.array) for w in stored]
     first_owner = stored[0].name.rsplit("/vars/", 1)[0]
     cut = first_owner.find(segment, len("layers/"))
     if cut < 0:
@@ -70,7 +73,8 @@ def _by_store_key(entries: list[LayerEntry], stored: list[StoredWeight],
         keys = iter(["cells/" + key.removeprefix("layers/") for key in keras3_store.store_keys(cell_classes)])
         return [[] if entry.class_name == "InputLayer" else keras3_store.layer_arrays(inner, next(keys, ""))
                 for entry in entries]
-    keys = keras3_store.store_keys([entry.stored_class for entry in entries])
+    weighted = [declares_weights(entry.class_name, entry.config) for entry in entries] if tf213 else None
+    keys = keras3_store.store_keys([entry.stored_class for entry in entries], weighted)
     return [keras3_store.layer_arrays(inner, key) for key in keys]
 
 

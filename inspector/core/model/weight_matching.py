@@ -22,6 +22,8 @@ from inspector.core.model.dialects import normalize_layer
 from inspector.core.model.layer_weights import KERAS1_SPLIT, roles_for
 
 NESTED_MODELS = ("Sequential", "Functional", "Model")
+NO_WEIGHTS = ("its config says it has weights but the file holds none for it (the file is incomplete or stores "
+              "them in a layout LSTM Inspector does not know), so it cannot run")
 GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
 
 
