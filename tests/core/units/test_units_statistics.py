@@ -134,3 +134,20 @@ def test_rows_and_csv_carry_every_unit(zoo) -> None:
     assert header[:5] == ["layer", "direction", "unit", "mean |h|", "std h"]
     assert len(lines) == tables[0].units and all(len(line) == len(header) for line in lines)
     assert list(columns(tables[0]))[-1].startswith("r out")
+
+
+def test_convlstm_units_are_numbered_as_the_time_view_numbers_them(corpus_dir) -> None:
+    from inspector.core.analysis.time_quantities import by_unit
+
+    name = "tfk1_dl4j_bidirectional_convlstm2d_gobackwards_224tf.h5"
+    model = open_model(corpus_dir / "models" / name)
+    with np.load(corpus_dir / "refs" / f"{name}.input.npz") as data:
+        inputs = [data["in0"]]
+    result = run(model, inputs)
+    tables = unit_table(model, result, inputs)
+    for table in tables:
+        trace = result.trace[table.layer][table.direction]
+        np.testing.assert_array_equal(unit_values(trace, "h")[1], by_unit(trace.h, 1))
+        assert table.units == by_unit(trace.h, 0).shape[1] and table.samples == trace.mask.sum()
+        assert set(table.saturation) == {"i", "f", "o"} and table.memory_gate == "f"
+        assert not table.input_correlation, "an image sequence has no input features to correlate with"
