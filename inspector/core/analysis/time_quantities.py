@@ -1,7 +1,7 @@
 """What the time view shows for one direction of one recurrent layer and one sequence: a list of
 quantities (every gate, then c and h), each a time x units array with its colour scale.
 
-No Qt here: the window, the PNG export and the tests read the same `Series`. Values are views of
+No Qt here: the window, the PNG export and the tests read the same `Quantity`. Values are views of
 the engine's trace (no copy, no arithmetic), so what is drawn at step t is the trace at t.
 """
 
@@ -13,21 +13,16 @@ import numpy as np
 
 from inspector.core.analysis.weight_stats import max_abs
 from inspector.core.engine.trace import DirectionTrace
+from inspector.core.model.activations import OUTPUT_RANGES
 from inspector.core.model.canonical import Layer
 from inspector.core.model.gates import GATE_TITLES
 
 SEQUENTIAL, DIVERGING = "sequential", "diverging"
-# activations whose output range is known: (low, high, colour map kind)
-BOUNDED = {
-    "sigmoid": (0.0, 1.0, SEQUENTIAL), "hard_sigmoid_keras2": (0.0, 1.0, SEQUENTIAL),
-    "hard_sigmoid_keras3": (0.0, 1.0, SEQUENTIAL), "tanh": (-1.0, 1.0, DIVERGING),
-    "softsign": (-1.0, 1.0, DIVERGING), "hard_tanh": (-1.0, 1.0, DIVERGING), "relu6": (0.0, 6.0, SEQUENTIAL),
-}
 STATE_TITLES = {"c": "cell state c", "h": "hidden state h (output)"}
 
 
 @dataclass(frozen=True, eq=False)
-class Series:
+class Quantity:
     """One quantity over time: `values` is [time, units] (rows of the heatmap are units)."""
 
     name: str  # "i", "c~", "c", "h"
@@ -46,7 +41,7 @@ class Series:
         return self.name.replace("~", "_tilde")
 
 
-def layer_series(trace: DirectionTrace, cell: Layer | None, sequence: int, value_mode: str) -> list[Series]:
+def layer_quantities(trace: DirectionTrace, cell: Layer | None, sequence: int, value_mode: str) -> list[Quantity]:
     """Every gate (activations or pre-activations), then c (LSTM) and h, for one sequence."""
     config = cell.config if cell is not None else {}
     activation = str(config.get("activation") or "tanh")
@@ -62,12 +57,12 @@ def layer_series(trace: DirectionTrace, cell: Layer | None, sequence: int, value
         title = f"{gate} · {GATE_TITLES[gate.rstrip('~')]}"
         title += " pre-activation" if pre else f" ({function})"
         levels, kind = (symmetric(values), DIVERGING) if pre else scale_of(function, values)
-        series.append(Series(gate, title, values, levels, kind, True))
+        series.append(Quantity(gate, title, values, levels, kind, True))
     if trace.c is not None:
         c = by_unit(trace.c, sequence)
-        series.append(Series("c", STATE_TITLES["c"], c, symmetric(c), DIVERGING, False))
+        series.append(Quantity("c", STATE_TITLES["c"], c, symmetric(c), DIVERGING, False))
     h = by_unit(trace.h, sequence)
-    series.append(Series("h", STATE_TITLES["h"], h, *scale_of(activation, h), False))
+    series.append(Quantity("h", STATE_TITLES["h"], h, *scale_of(activation, h), False))
     return series
 
 
@@ -79,12 +74,12 @@ def by_unit(array: np.ndarray, sequence: int, gate: int | None = None) -> np.nda
 
 def scale_of(function: str, values: np.ndarray) -> tuple[tuple[float, float], str]:
     """Colour levels and map kind: the activation's own range when it has one, else the data's."""
-    if function in BOUNDED:
-        low, high, kind = BOUNDED[function]
-        if kind == DIVERGING:  # tanh-like: the data's own range (within the bound), so small states show
+    if function in OUTPUT_RANGES:
+        low, high = OUTPUT_RANGES[function]
+        if low < 0:  # tanh-like: the data's own range (within the bound), so small states show
             limit = min(symmetric(values)[1], high)
-            return (-limit, limit), kind
-        return (low, high), kind  # gates: 0 closed .. 1 open, whatever the data
+            return (-limit, limit), DIVERGING
+        return (low, high), SEQUENTIAL  # gates: 0 closed .. 1 open, whatever the data
     finite = values[np.isfinite(values)]
     if finite.size and finite.min() >= 0:
         return (0.0, float(finite.max()) or 1.0), SEQUENTIAL

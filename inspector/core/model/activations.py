@@ -111,6 +111,13 @@ DESCRIPTIONS = {
 }
 
 
+# activations whose output range is known (low, high): gates in [0, 1], tanh-like in [-1, 1]
+OUTPUT_RANGES: dict[str, tuple[float, float]] = {
+    "sigmoid": (0.0, 1.0), "hard_sigmoid_keras2": (0.0, 1.0), "hard_sigmoid_keras3": (0.0, 1.0),
+    "tanh": (-1.0, 1.0), "softsign": (-1.0, 1.0), "hard_tanh": (-1.0, 1.0), "relu6": (0.0, 6.0),
+}
+
+
 def activation_name(stored: Any, keras_major: int) -> str:
     """The canonical activation name for a stored config value, bound to the writing Keras."""
     name = _stored_name(stored)

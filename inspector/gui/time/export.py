@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from inspector.core.analysis.per_step import PerStep, per_step_outputs
-from inspector.core.analysis.time_quantities import Series, layer_series
+from inspector.core.analysis.time_quantities import Quantity, layer_quantities
 from inspector.core.analysis.weight_blocks import file_stem
 from inspector.core.engine.trace import DirectionTrace
 from inspector.core.model.canonical import Layer, Model
@@ -57,7 +57,7 @@ def export_time_plots(model: Model, result: Any, layer_name: str, direction: str
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     layer = model.layer(layer_name)
-    series = layer_series(trace, layer.directions().get(trace.direction), sequence, value_mode)
+    series = layer_quantities(trace, layer.directions().get(trace.direction), sequence, value_mode)
     mask = trace.mask[sequence]
     t = trace.time_steps - 1 if time_step is None else max(0, min(time_step, trace.time_steps - 1))
     stem = f"{file_stem(layer, direction)}_time"
@@ -86,7 +86,7 @@ def _trace(result: Any, layer_name: str, direction: str) -> DirectionTrace | Non
     return directions.get(direction) or next(iter(directions.values()))
 
 
-def _grid_png(series: list[Series], mask: np.ndarray, t: int, title: str, path: Path) -> Path:
+def _grid_png(series: list[Quantity], mask: np.ndarray, t: int, title: str, path: Path) -> Path:
     size = (GRID_WIDTH, 60 + ROW_HEIGHT * len(series))
     return render_png(lambda lay: draw_time_grid(lay, series, mask, t, title, f"every unit at t = {t}"), size, path)
 

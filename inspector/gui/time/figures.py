@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
 
-from inspector.core.analysis.time_quantities import SEQUENTIAL, Series
+from inspector.core.analysis.time_quantities import SEQUENTIAL, Quantity
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
 from inspector.gui.widgets.plot_pool import plot_at, prune, release
 
@@ -31,7 +31,7 @@ TITLE_HEIGHT = 18  # pyqtgraph reserves 30 px for a plot title; rows here are sh
 class TimeRow:
     """One quantity: its heatmap (image), colour bar, cursor line and bars at the cursor."""
 
-    series: Series
+    series: Quantity
     plot: pg.PlotItem
     image: pg.ImageItem
     cursor: pg.InfiniteLine
@@ -63,7 +63,7 @@ class TimeFigure:
             row.unit_marks.setData(x=[-0.5] * len(picked), y=picked, brush=[unit_colour(units, u) for u in picked])
 
 
-def colour_map_of(series: Series) -> pg.ColorMap:
+def colour_map_of(series: Quantity) -> pg.ColorMap:
     return pg.colormap.get(SEQUENTIAL_MAP) if series.colour_kind == SEQUENTIAL else colormap()
 
 
@@ -71,7 +71,7 @@ def unit_colour(units: list[int], unit: int) -> str:
     return UNIT_COLOURS[units.index(unit) % len(UNIT_COLOURS)]
 
 
-def draw_time_grid(layout: pg.GraphicsLayout, series: list[Series], mask: np.ndarray, time_step: int,
+def draw_time_grid(layout: pg.GraphicsLayout, series: list[Quantity], mask: np.ndarray, time_step: int,
                    title: str, bars_title: str = "every unit at the cursor") -> TimeFigure:
     """Every series as a row: heatmap | colour bar | bars at `time_step`; `title` above them all."""
     _clear_extra_rows(layout, len(series))
@@ -93,7 +93,7 @@ def draw_time_grid(layout: pg.GraphicsLayout, series: list[Series], mask: np.nda
     return figure
 
 
-def _draw_row(layout: pg.GraphicsLayout, series: Series, row: int, mask: np.ndarray, last: bool,
+def _draw_row(layout: pg.GraphicsLayout, series: Quantity, row: int, mask: np.ndarray, last: bool,
               bars_title: str) -> TimeRow:
     plot = plot_at(layout, row, 0, heatmap_plot)
     steps, units = series.values.shape
@@ -113,7 +113,7 @@ def _draw_row(layout: pg.GraphicsLayout, series: Series, row: int, mask: np.ndar
     return TimeRow(series, plot, image, cursor, bars_plot, bars, marks, overlay)
 
 
-def _frame_heatmap(plot: pg.PlotItem, series: Series, steps: int, units: int, last: bool) -> None:
+def _frame_heatmap(plot: pg.PlotItem, series: Quantity, steps: int, units: int, last: bool) -> None:
     """Title, axes and ranges; every row has a title and tick values, as its bars do, so units line up."""
     _short_title(plot, series.title)
     plot.invertY(True)
@@ -141,7 +141,7 @@ def _mask_overlay(plot: pg.PlotItem, mask: np.ndarray, units: int) -> pg.ImageIt
     return overlay
 
 
-def _bars(layout: pg.GraphicsLayout, series: Series, row: int, heatmap: pg.PlotItem, last: bool,
+def _bars(layout: pg.GraphicsLayout, series: Quantity, row: int, heatmap: pg.PlotItem, last: bool,
           bars_title: str) -> tuple[pg.PlotItem, pg.BarGraphItem]:
     """Horizontal bars, one per unit, on the heatmap's unit axis (rows line up); x fixed to the colour range."""
     plot = plot_at(layout, row, 2)
@@ -185,7 +185,7 @@ def _short_title(plot: pg.PlotItem, title: str) -> None:
     plot.layout.setRowFixedHeight(0, TITLE_HEIGHT)
 
 
-def _colour_bar(layout: pg.GraphicsLayout, image: pg.ImageItem, series: Series, row: int) -> None:
+def _colour_bar(layout: pg.GraphicsLayout, image: pg.ImageItem, series: Quantity, row: int) -> None:
     bar = layout.getItem(row, 1)
     if not isinstance(bar, pg.ColorBarItem):
         if bar is not None:
@@ -216,7 +216,7 @@ def _clear_extra_rows(layout: pg.GraphicsLayout, rows: int) -> None:
             release(layout, item)
 
 
-def draw_step_bars(layout: pg.GraphicsLayout, series: list[Series], t: int, mask: np.ndarray, title: str,
+def draw_step_bars(layout: pg.GraphicsLayout, series: list[Quantity], t: int, mask: np.ndarray, title: str,
                    columns: int = 3) -> list[pg.PlotItem]:
     """Every gate and state at step t as bars over the units, one plot each, `columns` to a row."""
     prune(layout, set())

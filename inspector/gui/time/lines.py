@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QGraphicsItem
 
-from inspector.core.analysis.time_quantities import Series
+from inspector.core.analysis.time_quantities import Quantity
 from inspector.gui.time.figures import CURSOR_PEN, MASK_RGBA
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, plain_numbers, set_label
 from inspector.gui.widgets.plot_pool import plot_at, prune
@@ -52,7 +52,7 @@ def unit_grid(units: int) -> tuple[int, int]:
     return (1, max(shown, 1)) if shown < 3 else ((shown + 1) // 2, 2)
 
 
-def draw_unit_lines(layout: pg.GraphicsLayout, series: list[Series], units: list[int], mask: np.ndarray,
+def draw_unit_lines(layout: pg.GraphicsLayout, series: list[Quantity], units: list[int], mask: np.ndarray,
                     time_step: int) -> LinesFigure:
     """One plot per chosen unit (the first MAX_UNIT_PLOTS), a curve for every gate and state."""
     shown = units[:MAX_UNIT_PLOTS]

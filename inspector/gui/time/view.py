@@ -27,7 +27,7 @@ from PyQt6.QtWidgets import (
 )
 
 from inspector.core.analysis.per_step import PerStep
-from inspector.core.analysis.time_quantities import Series, layer_series, parse_units, units_text
+from inspector.core.analysis.time_quantities import Quantity, layer_quantities, parse_units, units_text
 from inspector.core.analysis.weight_blocks import file_stem
 from inspector.core.engine.trace import DirectionTrace
 from inspector.gui.state import VALUE_MODES, InspectorState
@@ -44,7 +44,7 @@ class TimeView(QWidget):
     def __init__(self, state: InspectorState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.series: list[Series] = []
+        self.series: list[Quantity] = []
         self.figure = TimeFigure()
         self.lines = LinesFigure()
         self.per_step_lines = LinesFigure()
@@ -165,7 +165,7 @@ class TimeView(QWidget):
         state = self.state
         sequence = min(state.sequence, trace.batch - 1)
         cell = state.layer.directions().get(trace.direction) if state.layer is not None else None
-        self.series = layer_series(trace, cell, sequence, state.value_mode)
+        self.series = layer_quantities(trace, cell, sequence, state.value_mode)
         mask = trace.mask[sequence]
         self.figure = draw_time_grid(self.grid.ci, self.series, mask, state.time_step, grid_title(state.layer, trace, sequence))
         self.figure.set_units(state.units)
@@ -282,7 +282,7 @@ class TimeView(QWidget):
         units.remove(unit) if unit in units else units.append(unit)
         self.state.set_units(units)
 
-    def _cell_at(self, position: QPointF) -> tuple[Series, int, int] | None:
+    def _cell_at(self, position: QPointF) -> tuple[Quantity, int, int] | None:
         """(series, unit, time step) under a scene position in a heatmap (time step -1 in a bar chart)."""
         for row in self.figure.rows:
             for plot, in_bars in ((row.plot, False), (row.bars_plot, True)):
