@@ -13,7 +13,7 @@ import numpy as np
 from inspector.core.errors import BadSequence
 from inspector.core.inputs.generators import default_sequence
 from inspector.core.inputs.grid import CellRules, Grid, grid_of, is_table, sample_of
-from inspector.core.inputs.sequences import TRACE_LIMIT_BYTES, token_inputs, validate
+from inspector.core.inputs.sequences import TRACE_LIMIT_BYTES, check_input, token_inputs, validate
 from inspector.core.model.canonical import InputSpec, Model
 
 
@@ -137,15 +137,11 @@ class SequenceBatch:
             column = f", feature {c + 1}" if edits.features > 1 or c > 0 else ""  # no "feature 1" of 1
             return Problem(f"{prefix}{where}time step {r}{column}: {what}{more}", index, b, r, c)
         for b, grid in enumerate(edits.grids):
-            where = f"sequence {b + 1}" if several else "the sequence"
-            if grid.rows == 0:
-                return Problem(f"{prefix}{where} is empty: add a time step", index, b)
-            if edits.table and grid.cols < edits.features:
-                return Problem(f"{prefix}{where} has {grid.cols} column(s); the model takes {edits.features} "
-                               f"feature(s) per time step", index, b)
-            if edits.table and edits.time_steps is not None and grid.rows != edits.time_steps:
-                return Problem(f"{prefix}the model takes exactly {edits.time_steps} time steps; "
-                               f"{where} has {grid.rows}: add or remove rows", index, b)
+            where = f"{prefix}sequence {b + 1}" if several else f"{prefix}the sequence"
+            try:  # one sequence, as the engine's input check sees it: its messages, its rules
+                check_input(sample_of(grid, edits.spec)[None], edits.spec, edits.vocabulary, where)
+            except BadSequence as error:
+                return Problem(str(error), index, b)
             if grid.rows != edits.grids[0].rows or grid.frame != edits.grids[0].frame:
                 return Problem(f"{prefix}sequence {b + 1} has {grid.rows} time steps but sequence 1 has "
                                f"{edits.grids[0].rows}: all sequences of a batch need the same length", index, b)

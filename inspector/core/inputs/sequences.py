@@ -95,15 +95,16 @@ def validate(arrays: list[np.ndarray], model: Model, max_trace_bytes: int | None
     if len(arrays) != len(specs):
         raise BadSequence(f"the model has {len(specs)} input(s) but {len(arrays)} array(s) were given")
     tokens = token_inputs(model)
-    checked = [_checked(array, spec, tokens.get(spec.name)) for array, spec in zip(arrays, specs, strict=True)]
+    checked = [check_input(array, spec, tokens.get(spec.name)) for array, spec in zip(arrays, specs, strict=True)]
     _check_batches(checked, specs)
     if max_trace_bytes is not None and checked:
         _check_trace_size(model, checked, max_trace_bytes)
     return checked
 
 
-def _checked(array: np.ndarray, spec: InputSpec, vocabulary: int | None) -> np.ndarray:
-    where = f"input {spec.name!r}"
+def check_input(array: np.ndarray, spec: InputSpec, vocabulary: int | None, where: str = "") -> np.ndarray:
+    """One input checked (shape, dtype, values), named `where` in messages; returns it ready for the engine."""
+    where = where or f"input {spec.name!r}"
     array = _as_array(array, where)
     if array.dtype.kind not in "biuf":
         raise BadSequence(f"{where}: expected numbers, got an array of {array.dtype}")
@@ -111,9 +112,9 @@ def _checked(array: np.ndarray, spec: InputSpec, vocabulary: int | None) -> np.n
         array = array[None]  # one sequence without its batch axis
     if len(spec.shape) and array.ndim == len(spec.shape) + 1 and array.shape[-1] == 1:
         array = array[..., 0]  # a CSV column of token ids for a [batch, time] input
-    _check_shape(array, spec, where)
     if array.size == 0:
-        raise BadSequence(f"{where}: the sequence is empty {array.shape}; give at least one time step")
+        raise BadSequence(f"{where}: the sequence is empty: add a time step")
+    _check_shape(array, spec, where)
     if array.dtype.kind == "f":
         _check_finite(array, where)
     if vocabulary is not None or str(spec.dtype).startswith(("int", "uint")):
@@ -145,7 +146,7 @@ def _axis_meaning(axis: int, ndim: int, want: int) -> str:
     if axis == 0:
         return f"{want} sequences per batch"
     if axis == 1:
-        return f"{want} time steps"
+        return f"exactly {want} time steps"
     if axis == ndim - 1:
         return f"{want} features per time step"
     return f"size {want} along axis {axis}"
