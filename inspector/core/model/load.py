@@ -6,6 +6,7 @@ import os
 from dataclasses import replace
 
 from inspector.core.io import keras3_store
+from inspector.core.io.companions import find_companions
 from inspector.core.io.containers import RawFile, StoredWeight, read_file
 from inspector.core.model.architecture import Architecture, read_architecture
 from inspector.core.model.canonical import InputSpec, Layer, Model, keras_major
@@ -24,7 +25,17 @@ def open_model(path: str | os.PathLike[str], architecture: str | os.PathLike[str
         model = _paired(raw, read_architecture(architecture))
     else:
         model = infer_weights_only(raw) if raw.is_weights_only else _full_model(raw)
-    return replace(model, warnings=(*raw.warnings, *model.warnings)) if raw.warnings else model
+    notes = raw.warnings + (_companion_hint(raw.path) if raw.is_weights_only and architecture is None else [])
+    return replace(model, warnings=(*notes, *model.warnings)) if notes else model
+
+
+def _companion_hint(path: str) -> list[str]:
+    found = find_companions(path)
+    if not found:
+        return []
+    names = ", ".join(os.path.basename(p) for p in found[:3])
+    return [f"files beside it may hold its architecture ({names}); read it with one to run the model "
+            f"(--architecture FILE, or File > Open Architecture...)"]
 
 
 def _paired(raw: RawFile, architecture: Architecture) -> Model:
