@@ -1,6 +1,6 @@
 """Recipes for the layers that transform sequences around recurrent ones: the normalizations
 (Group, Unit, RMS), the preprocessing layers with stored statistics (Normalization,
-Rescaling), MultiHeadAttention, and the layers that are inert at inference."""
+Rescaling), EinsumDense, MultiHeadAttention, and the layers that are inert at inference."""
 
 from __future__ import annotations
 
@@ -42,9 +42,25 @@ def preprocessing_recipes() -> list[Recipe]:
             inp, ("normalization", "invert", "gru")),
         Recipe("normalization_time_axis", seq(SHAPE, lambda L: [
             L.Normalization(axis=(1, 2)), L.LSTM(2)]), inp, ("normalization", "lstm")),
+        Recipe("discretization_embedding", seq((7,), lambda L: [
+            L.Discretization(bin_boundaries=[-1.0, -0.25, 0.1, 0.5, 1.5]), L.Embedding(6, 3),
+            L.LSTM(2)]), (floats(7, scale=1.5),), ("discretization", "embedding", "lstm")),
         Recipe("rescaling_lstm", seq(SHAPE, lambda L: [
             L.Rescaling(1 / 255.0, offset=-0.5), L.Rescaling([1.0, 2.0, -1.0, 0.5]),
             L.LSTM(3)]), inp, ("rescaling", "lstm")),
+    ]
+
+
+def einsum_recipes() -> list[Recipe]:
+    inp = (floats(*SHAPE),)
+    return [
+        Recipe("einsum_dense_time", seq(SHAPE, lambda L: [
+            L.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d", activation="relu"),
+            L.LSTM(3)]), inp, ("einsumdense", "lstm")),
+        Recipe("einsum_dense_heads", seq(SHAPE, lambda L: [
+            L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de"),
+            L.Reshape((6, 6)), L.EinsumDense("abc,cd->abd", output_shape=(None, 4)), L.GRU(2)]),
+            inp, ("einsumdense", "gru")),
     ]
 
 
@@ -114,4 +130,5 @@ def inert_recipes() -> list[Recipe]:
 
 
 def recipes() -> list[Recipe]:
-    return normalization_recipes() + preprocessing_recipes() + attention_recipes() + inert_recipes()
+    return (normalization_recipes() + preprocessing_recipes() + einsum_recipes() + attention_recipes()
+            + inert_recipes())

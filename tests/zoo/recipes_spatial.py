@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.zoo.spec import ONLY_KERAS3, Builder, Recipe, floats, seq
+from tests.zoo.spec import ONLY_KERAS3, ONLY_TF_KERAS, Builder, Recipe, floats, seq
 
 IMAGE = (7, 6, 3)
 VOLUME = (5, 6, 4, 2)
@@ -85,6 +85,15 @@ def pooling_recipes() -> list[Recipe]:
         Recipe("pool_global_2d_3d", global_pools(), (floats(*IMAGE), floats(*VOLUME)),
                ("globalaveragepooling2d", "globalmaxpooling2d", "globalaveragepooling3d",
                 "globalmaxpooling3d", "functional")),
+        Recipe("pool_adaptive", seq(VOLUME, lambda L: [
+            L.AdaptiveMaxPooling3D((3, 4, 3)), L.Reshape((3, 4, 6)), L.AdaptiveAveragePooling2D((2, 3)),
+            L.Reshape((6, 6)), L.AdaptiveAveragePooling1D(4), L.AdaptiveMaxPooling1D(3)]), vol,
+            ("adaptivemaxpooling3d", "adaptiveaveragepooling2d", "adaptiveaveragepooling1d",
+             "adaptivemaxpooling1d"), runtimes=ONLY_KERAS3, note="adaptive pooling is new in Keras 3.10"),
+        Recipe("pool_adaptive_image", seq(IMAGE, lambda L: [
+            L.AdaptiveMaxPooling2D((4, 4)), L.AdaptiveAveragePooling2D((3, 2))]), img,
+            ("adaptivemaxpooling2d", "adaptiveaveragepooling2d"), runtimes=ONLY_KERAS3,
+            note="adaptive pooling is new in Keras 3.10"),
         Recipe("pool2d_channels_first", seq((3, 7, 6), lambda L: [
             L.MaxPooling2D(2, data_format="channels_first"),
             L.AveragePooling2D(2, padding="same", data_format="channels_first"),
@@ -120,6 +129,29 @@ def shape_recipes() -> list[Recipe]:
             L.ZeroPadding3D((1, 0, 2)), L.Cropping3D(((1, 0), (0, 1), (1, 1))),
             L.UpSampling3D((1, 2, 1))]), (floats(*VOLUME),),
             ("zeropadding3d", "cropping3d", "upsampling3d")),
+    ]
+
+
+def image_preprocessing_recipes() -> list[Recipe]:
+    """Resizing and CenterCrop, and the random augmentations, which are inert at inference."""
+    img, frames = (floats(*IMAGE),), (floats(*FRAMES),)
+    return [
+        Recipe("resizing_nearest", one(IMAGE, lambda L: L.Resizing(5, 9, interpolation="nearest")),
+               img, ("resizing", "nearest")),
+        Recipe("resizing_bilinear_crop", seq(IMAGE, lambda L: [L.Resizing(4, 11), L.CenterCrop(3, 8)]),
+               img, ("resizing", "bilinear", "centercrop")),
+        Recipe("td_augmentation_lstm", seq(FRAMES, lambda L: [
+            L.TimeDistributed(L.Resizing(10, 6)), L.TimeDistributed(L.CenterCrop(7, 5)),
+            L.TimeDistributed(L.RandomFlip()), L.TimeDistributed(L.RandomRotation(0.2)),
+            L.TimeDistributed(L.RandomZoom(0.1)), L.TimeDistributed(L.RandomTranslation(0.1, 0.1)),
+            L.TimeDistributed(L.RandomContrast(0.5)), L.TimeDistributed(L.RandomBrightness(0.2)),
+            L.TimeDistributed(L.Flatten()), L.LSTM(3)]), frames,
+            ("timedistributed", "resizing", "centercrop", "randomflip", "randomrotation", "randomzoom",
+             "randomtranslation", "randomcontrast", "randombrightness", "lstm", "cnn_lstm")),
+        Recipe("random_height_width", seq(IMAGE, lambda L: [L.RandomHeight(0.3), L.RandomWidth(0.3),
+                                                           L.Conv2D(2, 3)]), img,
+               ("randomheight", "randomwidth", "conv2d"), runtimes=ONLY_TF_KERAS,
+               note="RandomHeight and RandomWidth are tf.keras only"),
     ]
 
 
@@ -165,4 +197,4 @@ def conv_lstm_recipes() -> list[Recipe]:
 
 def recipes() -> list[Recipe]:
     return (conv2d_recipes() + transpose_recipes() + separable_recipes() + pooling_recipes()
-            + shape_recipes() + cnn_lstm_recipes() + conv_lstm_recipes())
+            + shape_recipes() + image_preprocessing_recipes() + cnn_lstm_recipes() + conv_lstm_recipes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal, overload
 
 import numpy as np
 
@@ -28,6 +29,12 @@ class Context:
     @property
     def record(self) -> bool:
         return self.trace is not None
+
+    @overload
+    def weight(self, layer: Layer, role: str, required: Literal[True] = True) -> Array: ...
+
+    @overload
+    def weight(self, layer: Layer, role: str, required: bool) -> Array | None: ...
 
     def weight(self, layer: Layer, role: str, required: bool = True) -> Array | None:
         """A weight of `layer` in the run's dtype (None if absent and not required)."""

@@ -89,7 +89,8 @@ def convolve(
     return np.tensordot(patches, kernel, axes=(patch_axes, kernel_axes))
 
 
-def _grouped(x, kernel, strides, padding, dilation, groups):
+def _grouped(x: Array, kernel: Array, strides: Sequence[int], padding: str, dilation: Sequence[int],
+             groups: int) -> Array:
     per_in, per_out = x.shape[-1] // groups, kernel.shape[-1] // groups
     parts = [
         convolve(

@@ -48,26 +48,30 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), "ConvLSTM2D 1.2+, 2.x; all tf.keras 2.x, 3"),
     ClassGroup(("RNN", "LSTMCell", "GRUCell", "SimpleRNNCell"), K2, read_as=("LSTM", "GRU", "SimpleRNN")),
     ClassGroup(("CuDNNLSTM", "CuDNNGRU"), "2.x, tf.keras 1.x", read_as=("LSTM", "GRU")),
+    ClassGroup(("Sequential", "Functional"), ALL),  # a model used as a layer: runs when its layers run
+    ClassGroup(("Model",), "2.x, tf.keras 2.0-2.3", read_as=("Functional",)),
+    ClassGroup(("StackedRNNCells",), K2, read_as=("Sequential", "LSTM", "GRU", "SimpleRNN")),
     ClassGroup(("TimeDistributedDense",), "1.x", read_as=("TimeDistributed", "Dense")),
     ClassGroup(_dims("Conv") + tuple(f"Conv{r}DTranspose" for r in "123"), K2),
     ClassGroup(("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D"), K2),
     ClassGroup(("Convolution1D", "Convolution2D", "Convolution3D", "AtrousConvolution1D", "AtrousConvolution2D"),
                "1.2", read_as=("Conv1D", "Conv2D", "Conv3D")),
     ClassGroup(_dims("MaxPooling", "AveragePooling", "GlobalMaxPooling", "GlobalAveragePooling"), ALL),
+    ClassGroup(_dims("AdaptiveAveragePooling", "AdaptiveMaxPooling"), "3.10+"),
     ClassGroup(_dims("ZeroPadding", "Cropping", "UpSampling"), ALL),
     ClassGroup(("BatchNormalization",), ALL),
     ClassGroup(("SyncBatchNormalization",), "tf.keras 2.x", read_as=("BatchNormalization",)),
     ClassGroup(("LayerNormalization",), TF2),
     ClassGroup(("GroupNormalization", "UnitNormalization"), "tf.keras 2.11+, 3"),
     ClassGroup(("RMSNormalization",), "3.9+"),
-    ClassGroup(("Normalization", "Rescaling"), TF2),
+    ClassGroup(("Normalization", "Rescaling", "Discretization", "Resizing", "CenterCrop", "EinsumDense"), TF2),
+    ClassGroup(("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                "RandomBrightness", "RandomHeight", "RandomWidth"), "tf.keras 2.x, 3 (RandomHeight/Width: tf.keras)"),
     ClassGroup(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"), K2),
     ClassGroup(("Attention", "AdditiveAttention", "MultiHeadAttention"), TF2),
     ClassGroup(("LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"), "1.x, 2.x, tf.keras 2.x; 3 (not ThresholdedReLU)"),
     ClassGroup(("ReLU", "Softmax"), K2),
     # refused
-    ClassGroup(("Sequential", "Functional", "Model"), ALL, "model nested inside the model cannot run yet"),
-    ClassGroup(("StackedRNNCells",), K2, "RNN(StackedRNNCells) " + NOT_YET),
     ClassGroup(("Lambda",), ALL, "a Lambda layer " + CODE, code=True),
     ClassGroup(("TFOpLambda", "SlicingOpLambda"), "tf.keras 2.x",
                "a TensorFlow operation recorded as code; LSTM Inspector never runs code from a file", code=True),
@@ -82,15 +86,12 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Highway", "MaxoutDense", "ParametricSoftplus", "SReLU"), "1.x", NOT_YET),
     ClassGroup(("Deconvolution2D", "SeparableConvolution2D"), "1.2", NOT_YET),
     ClassGroup(("LocallyConnected1D", "LocallyConnected2D"), "1.x, 2.x, tf.keras 2.x", NOT_YET),
-    ClassGroup(("EinsumDense", "SpectralNormalization", "GroupQueryAttention", "ReversibleEmbedding",
+    ClassGroup(("SpectralNormalization", "GroupedQueryAttention", "ReversibleEmbedding",
                 "RandomFourierFeatures"), "tf.keras 2.x, 3", NOT_YET),
-    ClassGroup(_dims("AdaptiveAveragePooling", "AdaptiveMaxPooling"), "3.10+", NOT_YET),
-    ClassGroup(("Discretization", "CategoryEncoding", "Hashing", "HashedCrossing", "IntegerLookup",
-                "StringLookup", "TextVectorization", "DenseFeatures"), TF2,
+    ClassGroup(("CategoryEncoding", "Hashing", "HashedCrossing", "IntegerLookup",
+                "StringLookup", "TextVectorization", "DenseFeatures", "DynamicEmbedding", "DynamicLookup"), TF2,
                "a lookup, hashing or text preprocessing layer: " + NOT_YET),
-    ClassGroup(("Resizing", "CenterCrop", "RandomCrop", "RandomFlip", "RandomRotation", "RandomZoom",
-                "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth",
-                "AugMix", "AutoContrast", "CutMix", "Equalization", "MixUp", "RandAugment",
+    ClassGroup(("RandomCrop", "AugMix", "AutoContrast", "CutMix", "Equalization", "MixUp", "RandAugment",
                 "RandomColorDegeneration", "RandomColorJitter", "RandomElasticTransform", "RandomErasing",
                 "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPerspective",
                 "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear", "Solarization",
@@ -126,6 +127,13 @@ def option_refusal(class_name: str, config: dict[str, Any]) -> str:
             return f"MultiHeadAttention over attention_axes {axes} is {NOT_YET}"
         if config.get("use_gate") or config.get("sliding_window") is not None:
             return f"MultiHeadAttention with a gate or a sliding window is {NOT_YET}"
+    if class_name == "Resizing" and (config.get("interpolation", "bilinear") not in ("nearest", "bilinear") or any(
+            config.get(key) for key in ("crop_to_aspect_ratio", "pad_to_aspect_ratio", "antialias"))):
+        return f"Resizing other than plain nearest or bilinear interpolation is {NOT_YET}"
+    if class_name == "Discretization" and config.get("output_mode", "int") != "int":
+        return f"Discretization with output_mode {config.get('output_mode')!r} is {NOT_YET}"
+    if class_name == "EinsumDense" and config.get("lora_rank"):
+        return f"EinsumDense with LoRA weights is {NOT_YET}"
     if class_name == "BatchNormalization" and config.get("mode", 0) != 0:
         return "Keras 1 BatchNormalization in mode 1 or 2 normalises every batch by its own statistics"
     return ""

@@ -37,6 +37,8 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
     if class_name in DEPTHWISE_CLASSES:
         kernels = ["depthwise_kernel"] + (["pointwise_kernel"] if class_name.startswith("Separable") else [])
         return kernels + (["bias"] if use_bias else [])
+    if class_name == "EinsumDense":
+        return ["kernel"] + (["bias"] if config.get("bias_axes") else [])
     if class_name == "Embedding":
         return ["embeddings"]
     if class_name == "BatchNormalization":

@@ -1,6 +1,8 @@
-"""Core layers: Dense, Embedding, Masking, Activation, identities and shape changes."""
+"""Core layers: Dense, EinsumDense, Embedding, Masking, Activation, identities and shape changes."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -20,7 +22,17 @@ IDENTITIES = (
     "AlphaDropout",
     "ActivityRegularization",
     "Identity",
+    # random augmentation: Keras applies it only when training
+    "RandomFlip",
+    "RandomRotation",
+    "RandomZoom",
+    "RandomTranslation",
+    "RandomContrast",
+    "RandomBrightness",
+    "RandomHeight",
+    "RandomWidth",
 )
+EINSUM_EQUATION = re.compile(r"^[a-z.]+,[a-z]+->[a-z.]+$")
 
 
 @register(*IDENTITIES)
@@ -36,6 +48,19 @@ def dense(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) ->
     bias = ctx.weight(layer, "bias", required=False)
     if bias is not None:
         y += bias
+    return apply(layer.config.get("activation") or "linear", y)
+
+
+@register("EinsumDense")
+def einsum_dense(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """activation(einsum(equation, x, kernel) + bias); the stored bias already has the broadcast shape."""
+    equation = str(layer.config.get("equation", "")).replace(" ", "")
+    if not EINSUM_EQUATION.match(equation):
+        raise UnsupportedModel(f"layer {layer.name!r}: einsum equation {equation[:40]!r} is not one of Keras's forms")
+    y = np.einsum(equation, ctx.floats(inputs[0]), ctx.weight(layer, "kernel"))
+    bias = ctx.weight(layer, "bias", required=False)
+    if bias is not None:
+        y = y + bias
     return apply(layer.config.get("activation") or "linear", y)
 
 

@@ -64,7 +64,7 @@ def _concatenated_mask(xs: list[Array], masks: list[Mask], axis: int, keras_majo
         else:
             full.append(np.asarray(m, bool))
     joined = np.concatenate(full, axis=axis)
-    return joined.any(axis=-1) if keras_major >= 3 else joined.all(axis=-1)
+    return np.asarray(joined.any(axis=-1) if keras_major >= 3 else joined.all(axis=-1))
 
 
 @register("Dot", mask="drop")

@@ -3,6 +3,8 @@ GroupNormalization, UnitNormalization, RMSNormalization; and the L2 normalizatio
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from inspector.core.engine.context import Context
@@ -10,7 +12,7 @@ from inspector.core.engine.registry import Array, Mask, register
 from inspector.core.model.canonical import Layer
 
 
-def _axes(value, ndim: int) -> list[int]:
+def _axes(value: Any, ndim: int) -> list[int]:
     values = [value] if isinstance(value, (int, np.integer)) else list(value)
     return sorted(int(v) % ndim for v in values)
 
@@ -35,6 +37,7 @@ def batch_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ct
     gamma = _broadcast(ctx.weight(layer, "gamma", required=False), axes, shape)
     beta = _broadcast(ctx.weight(layer, "beta", required=False), axes, shape)
     epsilon = x.dtype.type(layer.config.get("epsilon", 1e-3))
+    assert mean is not None and variance is not None  # required weights
     inv = 1 / np.sqrt(variance + epsilon)
     if gamma is not None:
         inv = inv * gamma

@@ -1,11 +1,14 @@
-"""Max and average pooling of every rank (1D/2D/3D) and the global poolings.
+"""Max and average pooling of every rank (1D/2D/3D), the global and the adaptive poolings.
 
 Average pooling divides by the number of real (not padded) values in each window, as
 TensorFlow does; global average pooling over time with a Keras mask averages the unmasked
-steps only (GlobalAveragePooling1D is the only pooling that takes a mask).
+steps only (GlobalAveragePooling1D is the only pooling that takes a mask). Adaptive pooling
+(Keras 3) reduces, along each spatial axis, output position i over [floor(i*n/out), ceil((i+1)*n/out)).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -72,3 +75,20 @@ def global_average_pooling(layer: Layer, inputs: list[Array], masks: list[Mask],
 def global_max_pooling(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
     x = ctx.floats(inputs[0])
     return np.max(x, axis=_spatial_axes(layer, x.ndim), keepdims=bool(layer.config.get("keepdims", False)))
+
+
+def _adaptive(x: Array, axis: int, out: int, reduce: Callable[..., Array]) -> Array:
+    size = x.shape[axis]
+    parts = [reduce(np.take(x, range(i * size // out, -((i + 1) * size // -out)), axis=axis), axis=axis)
+             for i in range(out)]
+    return np.stack(parts, axis=axis)
+
+
+@register(*(f"Adaptive{kind}Pooling{r}D" for kind in ("Average", "Max") for r in RANKS), mask="drop")
+def adaptive_pooling(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    rank, data_format = rank_of(layer.class_name), layer.config.get("data_format")
+    y = to_channels_last(ctx.floats(inputs[0]), data_format, 1)
+    reduce = np.mean if layer.class_name.startswith("AdaptiveAverage") else np.max
+    for axis, out in enumerate(as_tuple(layer.config.get("output_size"), rank, "output_size"), start=1):
+        y = _adaptive(y, axis, out, reduce)
+    return from_channels_last(y, data_format, 1)

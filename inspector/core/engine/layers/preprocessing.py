@@ -1,6 +1,7 @@
 """Preprocessing layers with stored statistics that time-series models start with:
-Normalization ((x - mean) / max(sqrt(variance), 1e-7), or its inverse) and Rescaling
-(x * scale + offset).
+Normalization ((x - mean) / max(sqrt(variance), 1e-7), or its inverse), Rescaling
+(x * scale + offset) and Discretization (bucket ids, as TensorFlow's Bucketize: the number of
+bin boundaries <= x, boundaries in float32).
 
 Numbers given in the config (Normalization(mean=..., variance=...), Rescaling(scale=[...]))
 are plain JSON numbers, or Keras 3's {"class_name": "__numpy__", "config": {"value": ...}}.
@@ -70,3 +71,12 @@ def rescaling(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context
     scale = config_numbers(layer, "scale", ctx.dtype)
     offset = config_numbers(layer, "offset", ctx.dtype)
     return x * (x.dtype.type(1) if scale is None else scale) + (x.dtype.type(0) if offset is None else offset)
+
+
+@register("Discretization", mask="drop")
+def discretization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    boundaries = config_numbers(layer, "bin_boundaries", np.dtype(np.float32))
+    if boundaries is None:
+        raise UnsupportedModel(f"layer {layer.name!r}: Discretization without bin_boundaries in its config")
+    x = np.asarray(inputs[0], dtype=np.float32)
+    return np.digitize(x, np.sort(boundaries.ravel()), right=False).astype(np.int64)

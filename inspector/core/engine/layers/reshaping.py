@@ -1,8 +1,9 @@
-"""Spatial shape layers of every rank: ZeroPadding1D/2D/3D, Cropping1D/2D/3D, UpSampling1D/2D/3D.
+"""Spatial shape layers: ZeroPadding1D/2D/3D, Cropping1D/2D/3D, UpSampling1D/2D/3D, Resizing, CenterCrop.
 
 Sizes as Keras stores them: an int (every side), one int per axis (both sides of it) or a
 (before, after) pair per axis; ZeroPadding1D and Cropping1D take one pair for time.
-UpSampling2D interpolates `nearest` (repeat) or `bilinear` (tf.image.resize, half-pixel centres).
+UpSampling2D interpolates `nearest` (repeat) or `bilinear`; Resizing `nearest` or `bilinear`, both as
+tf.image.resize does (half-pixel centres, source positions computed in float32).
 """
 
 from __future__ import annotations
@@ -60,28 +61,63 @@ def up_sampling(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Conte
     x = _spatial(layer, inputs[0])
     sizes = as_tuple(layer.config.get("size", 2), rank, "size")
     interpolation = str(layer.config.get("interpolation", "nearest"))
-    if interpolation == "bilinear":
-        y = ctx.floats(x)
-        for axis, factor in reversed(list(enumerate(sizes, start=1))):  # across, then down: TF's order
-            y = _linear(y, axis, factor)
-    elif interpolation == "nearest":
+    if interpolation == "nearest":
         y = x
         for axis, factor in enumerate(sizes, start=1):
             y = np.repeat(y, factor, axis=axis)
-    else:
+        return _back(layer, y)
+    if interpolation != "bilinear":
         raise UnsupportedModel(f"layer {layer.name!r}: {interpolation} interpolation is not supported")
-    return _back(layer, y)
+    targets = [n * f for n, f in zip(x.shape[1:-1], sizes, strict=True)]
+    return _back(layer, resize(ctx.floats(x), targets, "bilinear"))
 
 
-def _linear(x: Array, axis: int, factor: int) -> Array:
-    """tf.image.resize bilinear along one axis: source = (target + 0.5) / factor - 0.5, clamped."""
+def resize(x: Array, sizes: list[int], interpolation: str) -> Array:
+    """tf.image.resize (half-pixel centres, no antialiasing) of the spatial axes of channels_last x."""
+    axes = list(enumerate(sizes, start=1))
+    if interpolation == "nearest":
+        for axis, size in axes:
+            x = np.take(x, _nearest(x.shape[axis], size), axis=axis)
+        return x
+    for axis, size in reversed(axes):  # across, then down: TensorFlow's order
+        x = _linear(x, axis, size)
+    return x
+
+
+def _nearest(size: int, target: int) -> Array:
+    scale = np.float32(size / target)
+    return np.minimum(np.floor((np.arange(target, dtype=np.float32) + np.float32(0.5)) * scale), size - 1).astype(int)
+
+
+def _linear(x: Array, axis: int, target: int) -> Array:
+    """Bilinear along one axis: source = (target + 0.5) * size / target - 0.5, clamped to the input."""
     size = x.shape[axis]
-    source = (np.arange(size * factor, dtype=np.float64) + 0.5) / factor - 0.5
-    source = np.clip(source, 0, size - 1)
-    low = np.floor(source).astype(np.int64)
-    high = np.minimum(low + 1, size - 1)
+    scale = np.float32(size / target)
+    source = (np.arange(target, dtype=np.float32) + np.float32(0.5)) * scale - np.float32(0.5)
+    low = np.floor(source)
+    weight = (source - low).astype(x.dtype)
+    low_index = np.clip(low, 0, size - 1).astype(int)
+    high_index = np.clip(np.ceil(source), 0, size - 1).astype(int)
     shape = [1] * x.ndim
     shape[axis] = -1
-    weight = (source - low).astype(x.dtype).reshape(shape)
-    a, b = np.take(x, low, axis=axis), np.take(x, high, axis=axis)
-    return a + (b - a) * weight
+    a, b = np.take(x, low_index, axis=axis), np.take(x, high_index, axis=axis)
+    return a + (b - a) * weight.reshape(shape)
+
+
+@register("Resizing", mask="drop")
+def resizing(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    x = _spatial(layer, ctx.floats(inputs[0]))
+    sizes = [int(layer.config["height"]), int(layer.config["width"])]
+    return _back(layer, resize(x, sizes, str(layer.config.get("interpolation", "bilinear"))))
+
+
+@register("CenterCrop", mask="drop")
+def center_crop(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """The centre height x width window (offset (size - target) // 2); a smaller input is resized by Keras."""
+    x = _spatial(layer, ctx.floats(inputs[0]))
+    height, width = int(layer.config["height"]), int(layer.config["width"])
+    if x.shape[1] < height or x.shape[2] < width:
+        raise UnsupportedModel(f"layer {layer.name!r}: an image smaller than the crop is resized by Keras "
+                               "(smart_resize), which is not implemented in the numpy engine yet")
+    top, left = (x.shape[1] - height) // 2, (x.shape[2] - width) // 2
+    return _back(layer, x[:, top:top + height, left:left + width])
