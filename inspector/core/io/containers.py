@@ -165,10 +165,10 @@ def _read_zip(path: str) -> RawFile:
     with archive:
         members = {info.filename: info for info in archive.infolist()}
         _check_members(members)
-        config = _json(_member(archive, members, "config.json", MAX_JSON_BYTES), "config.json")
+        config = _json(_member(archive, members, "config.json", MAX_JSON_BYTES) or b"", "config.json")
         metadata = _json(_member(archive, members, "metadata.json", MAX_JSON_BYTES, optional=True) or b"{}",
                          "metadata.json")
-        weights_bytes = _member(archive, members, "model.weights.h5", MAX_WEIGHTS_BYTES)
+        weights_bytes = _member(archive, members, "model.weights.h5", MAX_WEIGHTS_BYTES) or b""
     if not isinstance(config, dict):
         raise CorruptFile("config.json in the .keras file is not a model config")
     raw = RawFile(path=path, container="zip", config=config)

@@ -141,7 +141,7 @@ def _stacked_cells(config: dict[str, Any], cell: dict[str, Any]) -> tuple[str, d
     cell but the last returns its sequence, only the first reads the input backwards; read as that."""
     cells = (cell.get("config") or {}).get("cells")
     outer = {k: v for k, v in config.items() if k not in ("cell", "name", "trainable", "dtype")}
-    body = {"name": config.get("name"), "layers": [], "cell_classes": [],
+    body: dict[str, Any] = {"name": config.get("name"), "layers": [], "cell_classes": [],
             **{k: outer[k] for k in ("batch_input_shape", "build_input_shape") if k in outer}}
     if not isinstance(cells, list) or not cells or any(
             not isinstance(c, dict) or c.get("class_name") not in CELL_CLASSES for c in cells):

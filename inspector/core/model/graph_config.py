@@ -135,8 +135,8 @@ def _own_input(item: LayerEntry) -> bool:
         return True
     layers = item.config.get("layers")
     first = layers[0] if isinstance(layers, list) and layers and isinstance(layers[0], dict) else {}
-    first_config = first.get("config") if isinstance(first.get("config"), dict) else {}
-    return first.get("class_name") == "InputLayer" or "batch_input_shape" in first_config
+    first_config = first.get("config")
+    return first.get("class_name") == "InputLayer" or (isinstance(first_config, dict) and "batch_input_shape" in first_config)
 
 
 def _refs(value: Any) -> list[TensorRef]:

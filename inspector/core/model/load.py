@@ -135,8 +135,8 @@ def _input_specs(graph: Graph, layers: tuple[Layer, ...]) -> tuple[InputSpec, ..
         shape = config.get("batch_shape") or config.get("batch_input_shape")
         if shape is None:
             shape = _shape_from_consumer(ref.layer, layers)
-        dtype = config.get("dtype") if isinstance(config.get("dtype"), str) else "float32"
-        specs.append(InputSpec(ref.layer, tuple(shape), dtype))
+        dtype = config.get("dtype")
+        specs.append(InputSpec(ref.layer, tuple(shape), dtype if isinstance(dtype, str) else "float32"))
     return tuple(specs)
 
 

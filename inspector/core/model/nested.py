@@ -70,8 +70,8 @@ def _by_store_key(entries: list[LayerEntry], stored: list[StoredWeight],
         relative = w.name[len(prefix):] if w.name.startswith(prefix) else w.name
         inner.setdefault(relative.rsplit("/vars/", 1)[0], []).append(StoredWeight(relative, w.array))
     if cell_classes:  # the cells, in order, are the layers after the implicit input
-        keys = iter(["cells/" + key.removeprefix("layers/") for key in keras3_store.store_keys(cell_classes)])
-        return [[] if entry.class_name == "InputLayer" else keras3_store.layer_arrays(inner, next(keys, ""))
+        cells = iter(["cells/" + key.removeprefix("layers/") for key in keras3_store.store_keys(cell_classes)])
+        return [[] if entry.class_name == "InputLayer" else keras3_store.layer_arrays(inner, next(cells, ""))
                 for entry in entries]
     weighted = [declares_weights(entry.class_name, entry.config) for entry in entries] if tf213 else None
     keys = keras3_store.store_keys([entry.stored_class for entry in entries], weighted)

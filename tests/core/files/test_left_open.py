@@ -45,13 +45,15 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def write(path: Path, libver: str, ending: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen([sys.executable, "-c", WRITER, str(path), libver, ending],
+def write(path: Path, libver: str, ending: str) -> None:
+    subprocess.run([sys.executable, "-c", WRITER, str(path), libver, ending], check=True, timeout=60)
+
+
+def hold_open(path: Path, libver: str) -> subprocess.Popen[str]:
+    """A writer that keeps the file open (and locked) until it reads a line."""
+    process = subprocess.Popen([sys.executable, "-c", WRITER, str(path), libver, "hold"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    if ending == "hold":
-        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
-    else:
-        assert process.wait(timeout=60) == 0
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
     return process
 
 
@@ -63,16 +65,13 @@ def kernel_of(path: Path) -> np.ndarray:
 @pytest.mark.parametrize("libver", ["earliest", "latest"])
 def test_file_held_open_by_a_writer_is_read(tmp_path: Path, libver: str) -> None:
     path = tmp_path / "checkpoint.h5"
-    writer = write(path, libver, "hold")
-    try:
-        with pytest.raises(OSError):  # what a reader with HDF5 file locking meets
-            h5py.File(path, "r", locking=True)
-        model = open_model(path)
-    finally:
-        assert writer.stdin is not None
-        writer.stdin.write("\n")
-        writer.stdin.flush()
-        writer.wait(timeout=60)
+    with hold_open(path, libver) as writer:
+        try:
+            with pytest.raises(OSError):  # what a reader with HDF5 file locking meets
+                h5py.File(path, "r", locking=True)
+            model = open_model(path)
+        finally:
+            writer.communicate("\n", timeout=60)
     np.testing.assert_array_equal(model.layers[0].weights["kernel"], KERNEL)
     assert any("still open for writing" in w and "corrected copy" in w for w in model.warnings)
 
