@@ -21,8 +21,10 @@ from inspector.core.model.gates import MATRICES
 from inspector.core.sandbox.isolated_open import open_model_isolated
 
 
-def load(source: str | os.PathLike[str] | Any) -> InspectedModel:
+def load(source: str | os.PathLike[str] | Any, architecture: str | os.PathLike[str] | None = None) -> InspectedModel:
     """A Keras model file (.h5, .hdf5, .keras, .weights.h5) or a live Keras model, ready to inspect.
+    `architecture`: for a weights-only file, its to_json()/to_yaml() output, Keras 3 config.json or a
+    full-model file of the same network.
 
     Raises InspectorError (with a one-line reason) for a file that cannot be read."""
     if isinstance(source, InspectedModel):
@@ -35,7 +37,7 @@ def load(source: str | os.PathLike[str] | Any) -> InspectedModel:
         raise InspectorError(f"load() takes a file path or a Keras model, not {type(source).__name__}")
     if not Path(source).is_file():
         raise InspectorError(f"no such file: {os.fspath(source)}")
-    return InspectedModel(open_model_isolated(source))
+    return InspectedModel(open_model_isolated(source, architecture=architecture))
 
 
 class InspectedModel:

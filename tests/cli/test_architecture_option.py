@@ -58,3 +58,11 @@ def test_a_mismatch_exits_2_with_one_line() -> None:
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "does not fit" not in result.stdout
     assert "layer 'last' (SimpleRNN)" in result.stderr
+
+
+def test_the_python_api_takes_the_architecture_too() -> None:
+    import inspector
+
+    inspected = inspector.load(FIXTURES / "stacked.tf213.weights.h5", architecture=FIXTURES / "stacked.tf213.yaml")
+    with np.load(FIXTURES / "stacked.tf213.io.npz") as data:
+        np.testing.assert_allclose(inspected.predict(data["in0"]), data["out0"], atol=1e-5, rtol=0)
