@@ -27,7 +27,7 @@ KERAS1_RENAMES: dict[str, str] = {
     "dim_ordering": "data_format",
 }
 KERAS1_CLASSES = {"Convolution1D": "Conv1D", "AtrousConvolution1D": "Conv1D", "Convolution2D": "Conv2D",
-                  "AtrousConvolution2D": "Conv2D", "Convolution3D": "Conv3D",
+                  "AtrousConvolution2D": "Conv2D", "Convolution3D": "Conv3D", "Deconvolution2D": "Conv2DTranspose",
                   "TimeDistributedDense": "TimeDistributed"}
 KERAS1_KERNEL_KEYS = ("nb_row", "nb_col", "kernel_dim1", "kernel_dim2", "kernel_dim3")
 DATA_FORMATS = {"th": "channels_first", "tf": "channels_last"}

@@ -23,8 +23,11 @@ KERNEL_CLASSES = ("Dense", *(f"Conv{r}D{t}" for r in "123" for t in ("", "Transp
 DEPTHWISE_CLASSES = ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D")
 ATTENTION_PART = re.compile(r"(?:^|/)(query|key|value|attention_output|output)(?:_dense)?/")
 # Keras 1 kernel layouts, converted as Keras 2 converted them when loading a Keras 1 file
-KERAS1_CHANNELS_FIRST = {"Convolution2D": (2, 3, 1, 0), "AtrousConvolution2D": (2, 3, 1, 0),
-                         "Convolution3D": (2, 3, 4, 1, 0)}
+KERAS1_KERNELS = {("Convolution2D", "channels_first"): (2, 3, 1, 0),
+                  ("AtrousConvolution2D", "channels_first"): (2, 3, 1, 0),
+                  ("Convolution3D", "channels_first"): (2, 3, 4, 1, 0),
+                  ("Deconvolution2D", "channels_first"): (2, 3, 0, 1),
+                  ("Deconvolution2D", "channels_last"): (0, 1, 3, 2)}
 
 
 def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
@@ -84,8 +87,9 @@ def assign(class_name: str, config: dict[str, Any], stored: list[StoredWeight],
         _canonical_recurrent(class_name, config, weights, names, stored_class)
     if class_name == "Conv1D" and weights["kernel"].ndim == 4:
         weights["kernel"] = _keras1_conv1d(weights["kernel"], config)
-    if stored_class in KERAS1_CHANNELS_FIRST and config.get("data_format") == "channels_first":
-        weights["kernel"] = np.transpose(weights["kernel"], KERAS1_CHANNELS_FIRST[stored_class])
+    order = KERAS1_KERNELS.get((stored_class, config.get("data_format") or "channels_last"))
+    if order is not None:
+        weights["kernel"] = np.transpose(weights["kernel"], order)
     return weights, names
 
 
