@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessa
 from inspector.core.analysis.weight_blocks import weight_layers
 from inspector.demo import DEMOS
 from inspector.gui.about import show_about
+from inspector.gui.export_code import ExportCodeDialog
 from inspector.gui.icon import app_icon
 from inspector.gui.model_panel import ModelPanel
 from inspector.gui.predictions.view import PredictionsView
@@ -21,6 +22,7 @@ from inspector.gui.time.view import TimeView
 from inspector.gui.weights.export import export_layer_plots
 from inspector.gui.weights.view import WeightsView
 from inspector.gui.workers.opening import MODEL_SUFFIXES, ModelOpener
+from inspector.gui.workers.port import PortRunner
 from inspector.gui.workers.reference import ReferenceRunner
 from inspector.gui.workers.trace import TraceRunner, TraceStatus
 
@@ -64,6 +66,8 @@ class MainWindow(QMainWindow):
         self.predictions_view = PredictionsView(self.state)
         self.tabs.addTab(self.predictions_view, "Predictions")
         self.reference_runner = ReferenceRunner(self.state, self)  # Keras in a child process, in the background
+        self.port_runner = PortRunner(self.state, self)  # the exported code, built and run in the background
+        self.export_code_dialog: ExportCodeDialog | None = None
         self.setCentralWidget(self.tabs)
         self.model_panel = ModelPanel(self.state)
         self.model_dock = self.add_dock("Model", self.model_panel)
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.export_action = self._action(file_menu, "&Export Weight Plots...", self.ask_export, "Ctrl+E")
         self._action(file_menu, "Export &Gate Plots...", self.ask_export_gate_plots, "Ctrl+Shift+E")
+        self.export_code_action = self._action(file_menu, "Export &Code...", self.show_export_code)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.view_menu = self.menuBar().addMenu("&View")
@@ -103,6 +108,8 @@ class MainWindow(QMainWindow):
         keras_menu.addAction(self.reference_runner.run_action)
         keras_menu.addAction(self.reference_runner.cancel_action)
         keras_menu.addAction(self.reference_runner.auto_action)
+        keras_menu.addSeparator()
+        keras_menu.addAction(self.port_runner.run_action)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About LSTM Inspector", lambda: show_about(self, self.state.document))
         self._fill_recent_menu()
@@ -196,6 +203,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"wrote {len(written)} time-step plots of {self.state.layer_name} to {folder}",
                                          10000)
 
+    def show_export_code(self) -> ExportCodeDialog:
+        """File > Export Code: the one dialog (not modal), raised if already open."""
+        if self.export_code_dialog is None:
+            self.export_code_dialog = ExportCodeDialog(self.state, self.port_runner, self)
+        self.export_code_dialog.show()
+        self.export_code_dialog.raise_()
+        return self.export_code_dialog
+
     # ----- drag and drop ------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if dropped_model_paths(event.mimeData().urls()):
@@ -217,4 +232,5 @@ class MainWindow(QMainWindow):
         self.trace_runner.cancel()
         self.trace_runner.wait(5000)
         self.reference_runner.shutdown()
+        self.port_runner.shutdown()
         super().closeEvent(event)

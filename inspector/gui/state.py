@@ -1,5 +1,5 @@
 """The one source of truth of the window: the open model, the sequences fed to it, what the
-engine and Keras computed for them, and what is selected (layer, direction, sequence, time step, units).
+engine, Keras and the ported code computed for them, and what is selected (layer, direction, sequence, time step, units).
 
 Views read from here and subscribe to the signals; they never talk to each other. Workers (open,
 trace, reference) put their results here with the setters; only the setters emit.
@@ -18,6 +18,7 @@ from inspector.core.analysis.verification import ReferenceResult, Verification
 from inspector.core.analysis.weight_blocks import directions_of, weight_layers
 from inspector.core.engine import Result
 from inspector.core.model.canonical import Layer, Model
+from inspector.core.port.proof import PortedRun
 
 SCALE_MODES = ("shared", "per gate")
 VALUE_MODES = ("activation", "pre-activation")  # what the time view shows for the gates
@@ -53,6 +54,7 @@ class InspectorState(QObject):
     value_mode_changed = pyqtSignal(str)  # one of VALUE_MODES
     reference_changed = pyqtSignal()  # a new Keras reference result (or None: outdated / not yet)
     comparison_changed = pyqtSignal()  # engine versus Keras compared (a Verification)
+    port_changed = pyqtSignal()  # the ported code's outputs for the inputs (or None: outdated / not run)
     status_message = pyqtSignal(str, int)  # text for the status bar, milliseconds to show it (0 = until replaced)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -70,6 +72,7 @@ class InspectorState(QObject):
         self.value_mode = VALUE_MODES[0]
         self.reference: ReferenceResult | None = None  # what Keras computed for `inputs`
         self.comparison: Verification | None = None  # `result` against `reference`
+        self.port: PortedRun | None = None  # what the exported code printed for `inputs`
 
     @property
     def verification(self) -> Verification | None:
@@ -106,6 +109,7 @@ class InspectorState(QObject):
         self.layer_name, self.direction = "", ""
         self.inputs, self.sequence, self.time_step, self.units = None, 0, 0, []
         self.result, self.result_reason, self.reference, self.comparison = None, "", None, None
+        self.port = None
         self.document_changed.emit(document)
         self.select_layer(_default_layer(document))
 
@@ -136,10 +140,12 @@ class InspectorState(QObject):
         """New validated inputs: the old result and reference no longer apply."""
         self.inputs = inputs
         self.result, self.result_reason, self.reference, self.comparison = None, "", None, None
+        self.port = None
         batch = int(inputs[0].shape[0]) if inputs else 0
         self.sequence = min(self.sequence, max(batch - 1, 0))
         self.inputs_changed.emit()
         self.reference_changed.emit()
+        self.port_changed.emit()
         self.set_time_step(self.time_step)  # clamp to the new length
 
     def select_sequence(self, index: int) -> None:
@@ -177,6 +183,13 @@ class InspectorState(QObject):
     def set_comparison(self, comparison: Verification | None) -> None:
         self.comparison = comparison
         self.comparison_changed.emit()
+
+    def set_port(self, port: PortedRun | None) -> None:
+        """The ported code's outputs; ignored when they were computed for other inputs than the current."""
+        if port is not None and port.inputs is not self.inputs:
+            return
+        self.port = port
+        self.port_changed.emit()
 
 
 def _default_layer(document: Document) -> str:
