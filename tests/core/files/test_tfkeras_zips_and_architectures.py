@@ -35,13 +35,13 @@ def pairs(model: str, writer: str) -> list[tuple[str, str | None]]:
     base = str(stem(model, writer))
     found = [(f"{base}.keras", None)]
     for weights in (".weights.h5", ".legacy.h5"):
-        found += [(base + weights, base + architecture) for architecture in (".json", ".yaml", ".keras")]
+        found += [(base + weights, base + architecture) for architecture in (".json", ".yaml", ".flow.yaml", ".keras")]
     if Path(f"{base}.windows.keras").exists():
         found.append((f"{base}.windows.keras", None))
     return found
 
 
-CASES = [pytest.param(m, w, weights, arch, id=f"{Path(weights).name}+{Path(arch).suffix if arch else 'alone'}")
+CASES = [pytest.param(m, w, weights, arch, id=f"{Path(weights).name}+{Path(arch).name if arch else 'alone'}")
          for m in MODELS for w in WRITERS for weights, arch in pairs(m, w)]
 
 
@@ -74,11 +74,12 @@ def test_tf213_numbers_layers_with_weights_twice() -> None:
     assert any("/dense_2/" in name for name in stored)
 
 
+@pytest.mark.parametrize("style", ["yaml", "flow.yaml"])
 @pytest.mark.parametrize("writer", WRITERS)
 @pytest.mark.parametrize("model_id", MODELS)
-def test_yaml_reads_as_the_same_config_as_json(model_id: str, writer: str) -> None:
+def test_yaml_reads_as_the_same_config_as_json(model_id: str, writer: str, style: str) -> None:
     base = stem(model_id, writer)
-    from_yaml = keras_yaml.loads(Path(f"{base}.yaml").read_text())
+    from_yaml = keras_yaml.loads(Path(f"{base}.{style}").read_text())
     assert json.loads(json.dumps(from_yaml)) == json.loads(Path(f"{base}.json").read_text())
 
 
