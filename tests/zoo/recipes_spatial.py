@@ -73,6 +73,22 @@ def separable_recipes() -> list[Recipe]:
     ]
 
 
+def locally_connected_recipes() -> list[Recipe]:
+    note = "LocallyConnected layers are Keras 2 / tf.keras only"
+    return [
+        Recipe("locally_connected1d_lstm", seq((10, 3), lambda L: [
+            L.LocallyConnected1D(4, 3, strides=2, activation="relu"), L.LSTM(3)]), (floats(10, 3),),
+            ("locallyconnected1d", "lstm"), runtimes=ONLY_TF_KERAS, note=note),
+        Recipe("locally_connected1d_dense_kernel", seq((10, 3), lambda L: [
+            L.LocallyConnected1D(2, 4, strides=3, implementation=2, activation="tanh")]), (floats(10, 3),),
+            ("locallyconnected1d", "implementation_2"), runtimes=ONLY_TF_KERAS, note=note),
+        Recipe("locally_connected2d", seq(IMAGE, lambda L: [
+            L.LocallyConnected2D(3, (3, 2), strides=(2, 1)),
+            L.LocallyConnected2D(2, 2, implementation=2, use_bias=False)]), (floats(*IMAGE),),
+            ("locallyconnected2d", "implementation_2"), runtimes=ONLY_TF_KERAS, note=note),
+    ]
+
+
 def pooling_recipes() -> list[Recipe]:
     img, vol = (floats(*IMAGE),), (floats(*VOLUME),)
     return [
@@ -196,5 +212,6 @@ def conv_lstm_recipes() -> list[Recipe]:
 
 
 def recipes() -> list[Recipe]:
-    return (conv2d_recipes() + transpose_recipes() + separable_recipes() + pooling_recipes()
+    return (conv2d_recipes() + transpose_recipes() + separable_recipes() + locally_connected_recipes()
+            + pooling_recipes()
             + shape_recipes() + image_preprocessing_recipes() + cnn_lstm_recipes() + conv_lstm_recipes())

@@ -54,6 +54,7 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("TimeDistributedDense",), "1.x", read_as=("TimeDistributed", "Dense")),
     ClassGroup(_dims("Conv") + tuple(f"Conv{r}DTranspose" for r in "123"), K2),
     ClassGroup(("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D"), K2),
+    ClassGroup(("LocallyConnected1D", "LocallyConnected2D"), "1.x, 2.x, tf.keras 2.x"),
     ClassGroup(("Convolution1D", "Convolution2D", "Convolution3D", "AtrousConvolution1D", "AtrousConvolution2D",
                 "Deconvolution2D"), "1.x", read_as=("Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose")),
     ClassGroup(_dims("MaxPooling", "AveragePooling", "GlobalMaxPooling", "GlobalAveragePooling"), ALL),
@@ -85,7 +86,6 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Merge",), "1.x", "the Keras 1 Merge layer (its mode may be a Python function) is " + NOT_YET),
     ClassGroup(("Highway", "MaxoutDense", "ParametricSoftplus", "SReLU"), "1.x", NOT_YET),
     ClassGroup(("SeparableConvolution2D",), "1.2", NOT_YET),
-    ClassGroup(("LocallyConnected1D", "LocallyConnected2D"), "1.x, 2.x, tf.keras 2.x", NOT_YET),
     ClassGroup(("SpectralNormalization", "GroupedQueryAttention", "ReversibleEmbedding",
                 "RandomFourierFeatures"), "tf.keras 2.x, 3", NOT_YET),
     ClassGroup(("StringLookup", "TextVectorization"), TF2,
@@ -134,6 +134,10 @@ def option_refusal(class_name: str, config: dict[str, Any]) -> str:
     if class_name == "Resizing" and (config.get("interpolation", "bilinear") not in ("nearest", "bilinear") or any(
             config.get(key) for key in ("crop_to_aspect_ratio", "pad_to_aspect_ratio", "antialias"))):
         return f"Resizing other than plain nearest or bilinear interpolation is {NOT_YET}"
+    if class_name.startswith("LocallyConnected") and (
+            config.get("implementation", 1) not in (1, 2) or config.get("data_format") == "channels_first"
+            or str(config.get("padding", "valid")).lower() != "valid"):
+        return f"{class_name} other than implementation 1 or 2, channels_last, valid padding is {NOT_YET}"
     if class_name == "Discretization" and config.get("output_mode", "int") != "int":
         return f"Discretization with output_mode {config.get('output_mode')!r} is {NOT_YET}"
     if class_name == "EinsumDense" and config.get("lora_rank"):

@@ -19,7 +19,8 @@ from inspector.core.model.canonical import RECURRENT_CLASSES
 GATE_COUNT = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1, "ConvLSTM1D": 4, "ConvLSTM2D": 4, "ConvLSTM3D": 4}
 KERAS1_GATE_ORDER = {"LSTM": "ifco", "GRU": "zrh"}
 KERAS1_SPLIT = re.compile(r"_([WUb])_([a-z])(?::\d+)?$")
-KERNEL_CLASSES = ("Dense", *(f"Conv{r}D{t}" for r in "123" for t in ("", "Transpose")))
+KERNEL_CLASSES = ("Dense", "LocallyConnected1D", "LocallyConnected2D",
+                  *(f"Conv{r}D{t}" for r in "123" for t in ("", "Transpose")))
 DEPTHWISE_CLASSES = ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D")
 ATTENTION_PART = re.compile(r"(?:^|/)(query|key|value|attention_output|output)(?:_dense)?/")
 # Keras 1 kernel layouts, converted as Keras 2 converted them when loading a Keras 1 file
