@@ -7,6 +7,7 @@ tests/port/test_port_command.py covers that build).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,8 +43,9 @@ def require_tools(language: str) -> None:
         pytest.fail(f"{tool} is required for the {language} port tests (packaging/setup.sh installs it)")
 
 
-def port_all(cases: list[Case], language: str, root: Path) -> dict[str, Case]:
-    """Plan, write, build and run every case (two at a time); refusals and failures are recorded."""
+def port_all(cases: list[Case], language: str, root: Path, in_process: bool = False) -> dict[str, Case]:
+    """Plan, write, build and run every case (two at a time); refusals and failures are recorded.
+    `in_process`: a numpy port is imported and called here instead of through its runner."""
     for case in cases:
         try:
             plan = plan_port(case.model, language)
@@ -53,17 +55,30 @@ def port_all(cases: list[Case], language: str, root: Path) -> dict[str, Case]:
         case.folder = root / case.key
         write_port(plan, case.folder, case.inputs, case.expected, "Keras")
     with ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(lambda c: _build_and_run(c, language), [c for c in cases if c.folder]))
+        list(pool.map(lambda c: _build_and_run(c, language, in_process), [c for c in cases if c.folder]))
     return {c.key: c for c in cases}
 
 
-def _build_and_run(case: Case, language: str) -> None:
+def _build_and_run(case: Case, language: str, in_process: bool) -> None:
     try:
+        if in_process and language == "numpy":
+            module = import_numpy_port(case.folder)
+            weights = module.load_weights(case.folder / "weights.npz")
+            case.outputs = [np.asarray(y) for y in module.predict(case.inputs, weights)]
+            return
         build(case.folder, language, TEST_CFLAGS)
         tokens = plan_port(case.model, language).token_inputs
         case.outputs = run_generated(case.folder, language, case.inputs, tokens)
     except Exception as exc:  # recorded, reported by the test of this case
         case.error = f"{type(exc).__name__}: {exc}"
+
+
+def import_numpy_port(folder: Path):
+    """The generated model.py of `folder` as a module (it imports only numpy)."""
+    spec = importlib.util.spec_from_file_location(f"ported_{folder.name}".replace("-", "_"), folder / "model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def assert_matches_keras(case: Case, atol: float | None = None) -> None:

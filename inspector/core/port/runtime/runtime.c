@@ -41,14 +41,15 @@ static float *take(arena *a, size_t s) {
 static int fail(arena *a, int code) { if (!a->err) a->err = code; return 0; }
 
 /* exp for float32 without a library call, so that loops vectorise: Cody-Waite reduction
-   and a degree-7 polynomial (about 1 ulp); 2^n through the exponent bits. */
+   and a degree-7 polynomial (about 1 ulp); 2^n through the exponent bits; no branches, so that
+   compilers vectorise the loops that call it (at -O3). */
 static float fexp(float x) {
     union { int i; float f; } scale;
     float t, n, r, p;
     x = x < -87.0f ? -87.0f : x;
     x = x > 88.0f ? 88.0f : x;
-    t = x * 1.44269504088896341f;
-    n = (float)(int)(t + (t >= 0.0f ? 0.5f : -0.5f));
+    t = x * 1.44269504088896341f + 12582912.0f;  /* 1.5 * 2^23: rounds to the nearest integer */
+    n = t - 12582912.0f;
     r = x - n * 0.693145751953125f;
     r = r - n * 1.42860682030941723e-06f;
     p = 1.0f / 5040.0f;
@@ -133,17 +134,44 @@ static void act_rows(float *x, size_t n, int width, int act) {
     }
 }
 
-/* y[rows][out] = act(x[rows][in] @ W[in][out] + b): one pass over each row of W. */
+/* acc[from..to) += v[0..n) @ M[0..n)[from..to), M row-major with `width` columns. The columns are
+   taken in blocks whose sums stay in registers while every row of M streams past once. */
+#define BLOCK 32
+#define SMALL_BLOCK 8
+static void gemv_add(const float *v, int n, const float *M, int width, int from, int to, float *acc) {
+    int j0 = from, k, j;
+    for (; j0 + BLOCK <= to; j0 += BLOCK) {
+        float s[BLOCK];
+        for (j = 0; j < BLOCK; j++) s[j] = acc[j0 + j];
+        for (k = 0; k < n; k++) {
+            const float vk = v[k], *row = M + (size_t)k * (size_t)width + j0;
+            for (j = 0; j < BLOCK; j++) s[j] += vk * row[j];
+        }
+        for (j = 0; j < BLOCK; j++) acc[j0 + j] = s[j];
+    }
+    for (; j0 + SMALL_BLOCK <= to; j0 += SMALL_BLOCK) {
+        float s[SMALL_BLOCK];
+        for (j = 0; j < SMALL_BLOCK; j++) s[j] = acc[j0 + j];
+        for (k = 0; k < n; k++) {
+            const float vk = v[k], *row = M + (size_t)k * (size_t)width + j0;
+            for (j = 0; j < SMALL_BLOCK; j++) s[j] += vk * row[j];
+        }
+        for (j = 0; j < SMALL_BLOCK; j++) acc[j0 + j] = s[j];
+    }
+    for (; j0 < to; j0++) {
+        float s = acc[j0];
+        for (k = 0; k < n; k++) s += v[k] * M[(size_t)k * (size_t)width + j0];
+        acc[j0] = s;
+    }
+}
+
+/* y[rows][out] = x[rows][in] @ W[in][out] + b */
 static void matmul_rows(const float *x, size_t rows, int in, const float *W, const float *b, int out, float *y) {
-    size_t row; int k, j;
+    size_t row; int j;
     for (row = 0; row < rows; row++) {
-        const float *xr = x + row * (size_t)in;
         float *yr = y + row * (size_t)out;
         for (j = 0; j < out; j++) yr[j] = b ? b[j] : 0.0f;
-        for (k = 0; k < in; k++) {
-            const float xk = xr[k], *w = W + (size_t)k * (size_t)out;
-            for (j = 0; j < out; j++) yr[j] += xk * w[j];
-        }
+        gemv_add(x + row * (size_t)in, in, W, out, 0, out, yr);
     }
 }
 
@@ -208,13 +236,9 @@ typedef struct {
     const float *W, *U, *b, *bu;  /* W [in][G*u], U [u][G*u], b and bu [G*u] */
 } rnn_layer;
 
-/* pre[G*u] += h[u] @ U over columns [from, to) of every row */
+/* pre[from..to) += h[u] @ U[u][from..to) */
 static void add_recurrent(const rnn_layer *w, const float *h, float *pre, int from, int to) {
-    int k, j, width = w->gates * w->units;
-    for (k = 0; k < w->units; k++) {
-        const float hk = h[k], *row = w->U + (size_t)k * (size_t)width;
-        for (j = from; j < to; j++) pre[j] += hk * row[j];
-    }
+    gemv_add(h, w->units, w->U, w->gates * w->units, from, to, pre);
 }
 
 /* One time step of one sample. xp: x @ W + b for this step (the hoisted input projection).
@@ -222,6 +246,16 @@ static void add_recurrent(const rnn_layer *w, const float *h, float *pre, int fr
 static void cell_step(const rnn_layer *w, const float *xp, float *h, float *c, float *pre, float *inner) {
     int j, u = w->units, G = w->gates;
     if (w->kind == KIND_GRU) {
+        if (w->reset_after && w->ract == ACT_SIGMOID && w->act == ACT_TANH) {  /* one pass over the units */
+            for (j = 0; j < G * u; j++) inner[j] = w->bu[j];
+            add_recurrent(w, h, inner, 0, G * u);
+            for (j = 0; j < u; j++) {
+                float z = fsigmoid(xp[j] + inner[j]), r = fsigmoid(xp[u + j] + inner[u + j]);
+                float candidate = ftanh(xp[2 * u + j] + r * inner[2 * u + j]);
+                h[j] = z * h[j] + (1.0f - z) * candidate;
+            }
+            return;
+        }
         if (w->reset_after) {
             for (j = 0; j < G * u; j++) inner[j] = w->bu[j];
             add_recurrent(w, h, inner, 0, G * u);
@@ -234,10 +268,7 @@ static void cell_step(const rnn_layer *w, const float *xp, float *h, float *c, f
             act_apply(pre, (size_t)(2 * u), u, w->ract);
             for (j = 0; j < u; j++) inner[j] = pre[u + j] * h[j];
             for (j = 0; j < u; j++) pre[2 * u + j] = xp[2 * u + j];
-            { int k; for (k = 0; k < u; k++) {
-                const float rk = inner[k], *row = w->U + (size_t)k * (size_t)(G * u) + 2 * u;
-                for (j = 0; j < u; j++) pre[2 * u + j] += rk * row[j];
-            } }
+            gemv_add(inner, u, w->U, G * u, 2 * u, 3 * u, pre);  /* (r * h) @ U_h */
         }
         act_apply(pre + 2 * u, (size_t)u, u, w->act);
         for (j = 0; j < u; j++) h[j] = pre[j] * h[j] + (1.0f - pre[j]) * pre[2 * u + j];
@@ -248,6 +279,15 @@ static void cell_step(const rnn_layer *w, const float *xp, float *h, float *c, f
     if (w->kind == KIND_SIMPLE_RNN) {
         act_apply(pre, (size_t)u, u, w->act);
         for (j = 0; j < u; j++) h[j] = pre[j];
+        return;
+    }
+    if (w->ract == ACT_SIGMOID && w->act == ACT_TANH) {  /* the common case: one pass over the units */
+        for (j = 0; j < u; j++) {
+            float gi = fsigmoid(pre[j]), gf = fsigmoid(pre[u + j]), gc = ftanh(pre[2 * u + j]);
+            float go = fsigmoid(pre[3 * u + j]), cj = gf * c[j] + gi * gc;
+            c[j] = cj;
+            h[j] = go * ftanh(cj);
+        }
         return;
     }
     act_apply(pre, (size_t)(2 * u), u, w->ract);            /* i, f */
