@@ -110,6 +110,24 @@ def test_bidirectional_folder_says_why_it_does_not_stream(ported_demo: dict[str,
     assert "model_step" not in (folder / "model.h").read_text()
 
 
+STREAM_C = r"""
+#include <stdio.h>
+#include "model.h"
+int main(void) {
+    static float x[9], state[MODEL_STATE_FLOATS], scratch[MODEL_STEP_SCRATCH_FLOATS], whole[1 << 16];
+    model_array in[1] = {{x, 3, {1, 9, 1}}}, out[MODEL_OUTPUTS], stepped[MODEL_OUTPUTS];
+    const float *step_in[1];
+    int t, err = 0;
+    for (t = 0; t < 9; t++) x[t] = (float)t / 4.0f - 1.0f;
+    model_reset(state);
+    for (t = 0; t < 9; t++) { step_in[0] = x + t; err |= model_step(step_in, stepped, state, scratch); }
+    printf("%.9g ", stepped[0].data[0]);
+    err |= model_predict(in, out, NULL, whole, model_scratch_floats(in));
+    printf("%.9g %d\n", out[0].data[0], err);
+    return 0;
+}
+"""
+
 STREAM_JS = """
 import { predict, Stream } from "./model.mjs";
 const x = JSON.parse(process.argv[2]);
@@ -142,3 +160,10 @@ def test_streaming_equals_whole_sequence(ported_demo: dict[str, Path]) -> None:
     last, whole = (np.array(v) for v in json.loads(done.stdout))
     np.testing.assert_allclose(last, whole, atol=1e-6)
     sys.modules.pop("model", None)
+    c = ported_demo["sine_lstm-c"]
+    (c / "stream_check.c").write_text(STREAM_C)
+    subprocess.run(["cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-o", "stream_check", "stream_check.c",
+                    "model.c", "-lm"], cwd=c, check=True)
+    stepped, whole, err = subprocess.run(["./stream_check"], cwd=c, capture_output=True, text=True,
+                                         check=True).stdout.split()
+    assert err == "0" and abs(float(stepped) - float(whole)) < 1e-6
