@@ -33,11 +33,12 @@ def encode(arrays: list[np.ndarray], tokens: list[bool]) -> str:
     for array, token in zip(arrays, tokens, strict=True):
         array = np.asarray(array)
         lines.append(" ".join(str(v) for v in (array.ndim, *array.shape)))
+        width = array.shape[-1] if array.ndim else 1
         if token:
-            values = np.asarray(array).astype(np.int64).reshape(-1, array.shape[-1] if array.ndim else 1)
-            lines += [" ".join(str(int(v)) for v in row) for row in values]
+            ids = np.asarray(array).astype(np.int64).reshape(-1, width)
+            lines += [" ".join(str(int(v)) for v in row) for row in ids]
         else:
-            values = np.asarray(array, np.float32).reshape(-1, array.shape[-1] if array.ndim else 1)
+            values = np.asarray(array, np.float32).reshape(-1, width)
             lines += [" ".join(f"{float(v):.9g}" for v in row) for row in values]
     return "\n".join(lines) + "\n"
 

@@ -8,7 +8,9 @@ arguments and semantics in both languages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -147,7 +149,7 @@ def per_tensor(prog: Program, layer: Layer, ident: str, x: str, axis_shift: int)
     return _shapes_and_activations(prog, layer, ident, x)
 
 
-def _axis(config, shift: int) -> int:
+def _axis(config: Mapping[str, Any], shift: int) -> int:
     axis = config.get("axis", -1)
     axis = int(axis[0]) if isinstance(axis, (list, tuple)) else int(axis)
     return axis + shift if axis >= 0 else axis
@@ -177,7 +179,7 @@ def _shapes_and_activations(prog: Program, layer: Layer, ident: str, x: str) -> 
     return _conv(prog, layer, ident, x)
 
 
-def _int(value, default: int = 1) -> int:
+def _int(value: Any, default: int = 1) -> int:
     if value is None:
         return default
     return int(value[0]) if isinstance(value, (list, tuple)) else int(value)

@@ -6,7 +6,7 @@ refused with the reason (`refusal`). `stream_blocker` says why a model has no st
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from inspector.core.model.canonical import Layer
 
@@ -61,8 +61,8 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
     return ""
 
 
-def _axes(axis: object) -> list[int]:
-    return [int(a) for a in axis] if isinstance(axis, (list, tuple)) else [int(axis)]  # type: ignore[arg-type]
+def _axes(axis: Any) -> list[int]:
+    return [int(a) for a in axis] if isinstance(axis, (list, tuple)) else [int(axis)]
 
 
 def stream_blocker(plan: PortPlan) -> str:

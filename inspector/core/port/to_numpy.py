@@ -8,6 +8,8 @@ step at a time, when the model allows it).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +56,7 @@ def body_lines(layer: Layer, w: str) -> list[str]:
     return _shape_lines(layer) or _activation_layer_lines(layer, w) or _conv_lines(layer, weight)
 
 
-def _batch_norm(layer: Layer, weight) -> list[str]:
+def _batch_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     axis = _one_axis(layer.config.get("axis", -1))
     lines = [f"inv = 1 / np.sqrt({weight('moving_variance')} + np.float32({float(layer.config.get('epsilon', 1e-3))!r}))"]
     if "gamma" in layer.weights:
@@ -65,7 +67,7 @@ def _batch_norm(layer: Layer, weight) -> list[str]:
     return lines + [f"y = x * along(inv, {axis}, x.ndim) + along({shift}, {axis}, x.ndim)"]
 
 
-def _layer_norm(layer: Layer, weight) -> list[str]:
+def _layer_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     axis, eps = _one_axis(layer.config.get("axis", -1)), float(layer.config.get("epsilon", 1e-3))
     lines = [f"inv = 1 / np.sqrt(np.var(x, axis={axis}, keepdims=True) + np.float32({eps!r}))"]
     gamma = f" * along({weight('gamma')}, {axis}, x.ndim)" if "gamma" in layer.weights else ""
@@ -76,7 +78,7 @@ def _layer_norm(layer: Layer, weight) -> list[str]:
     return lines + [f"y = x * inv + ({beta} - np.mean(x, axis={axis}, keepdims=True) * inv)"]
 
 
-def _one_axis(axis) -> int:
+def _one_axis(axis: Any) -> int:
     return int(axis[0]) if isinstance(axis, (list, tuple)) else int(axis)
 
 
@@ -123,7 +125,7 @@ def _activation_layer_lines(layer: Layer, w: str) -> list[str]:
     return []
 
 
-def _conv_lines(layer: Layer, weight) -> list[str]:
+def _conv_lines(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     name, config = layer.class_name, layer.config
     padding = str(config.get("padding", "valid")).lower()
     if name == "Conv1D":
@@ -144,7 +146,7 @@ def _conv_lines(layer: Layer, weight) -> list[str]:
     raise AssertionError(name)
 
 
-def _int(value) -> int:
+def _int(value: Any) -> int:
     if value is None:
         return 1
     return int(value[0]) if isinstance(value, (list, tuple)) else int(value)
@@ -299,7 +301,8 @@ def example_step():
 
 def weights_npz(plan: PortPlan) -> bytes:
     buffer = io.BytesIO()
-    np.savez(buffer, **{w.key: w.array for w in port_weights(plan)})
+    arrays: dict[str, Any] = {w.key: w.array for w in port_weights(plan)}
+    np.savez(buffer, **arrays)
     return buffer.getvalue()
 
 

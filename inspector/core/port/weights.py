@@ -70,7 +70,7 @@ def fused_recurrent(cell: Layer) -> dict[str, np.ndarray]:
     """C/JS layout: kernel [in][G*u] and recurrent kernel [u][G*u], rows contiguous, the gates
     side by side in canonical order within each row, so that one pass over a row adds
     x[k] (or h[k]) times every gate's column k at once; biases [G*u] (zeros when absent)."""
-    units = int(cell.config.get("units"))
+    units = int(cell.config["units"])
     count = len(GATES[cell.class_name])
     kernel = np.ascontiguousarray(cell.weights["kernel"], np.float32)
     bias = cell.weights.get("bias")
