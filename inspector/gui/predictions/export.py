@@ -16,7 +16,8 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from inspector.core.analysis.verification import Verification
+from inspector.core.analysis.verification import ReferenceResult, Verification
+from inspector.core.port.proof import KerasOutputs, PortedRun, output_errors, port_tolerance
 from inspector.gui.predictions.figures import (
     Predictions,
     draw_batch,
@@ -35,7 +36,7 @@ SCATTER_SIZE = (700, 640)
 BATCH_SIZE = (1400, 560)
 AGREES, DIFFERS = "agrees", "differs"
 AGREE_COLOUR, DIFFER_COLOUR = "#1a7f37", "#c62828"
-TABLE_COLUMNS = ("layer", "class", "max |manual - Keras|", "tolerance", "status", "diagnosis")
+TABLE_COLUMNS = ("layer", "class", "max abs error", "tolerance", "status", "diagnosis")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,23 @@ def layer_rows(verification: Verification) -> list[LayerRow]:
         else:
             hint = f"follows from {first.name}, which differs first" if first is not None else ""
         rows.append(LayerRow(layer.name, layer.class_name, layer.max_abs_err, layer.tolerance, status, hint))
+    return rows
+
+
+def port_rows(port: PortedRun, engine: list, reference: ReferenceResult | None, names: list[str]) -> list[LayerRow]:
+    """A row per model output: the ported code against Keras (against the engine when there is no Keras),
+    with the same comparison the export's proof uses."""
+    tolerance = port_tolerance(port.inputs)
+    keras = KerasOutputs.of(reference, "no Keras reference yet")
+    against = keras.outputs if keras.outputs is not None else engine
+    rows = []
+    for k, (diff, to_engine) in enumerate(zip(output_errors(port.outputs, against, tolerance),
+                                               output_errors(port.outputs, engine, tolerance), strict=True)):
+        status = AGREES if diff.ok else (f"{DIFFERS}: {diff.problem}" if diff.problem else DIFFERS)
+        hint = (f"max |port - Keras|; against the engine {to_engine.max_abs_err:.2e}" if keras.outputs is not None
+                else f"max |port - manual| (Keras: {keras.reason})")
+        name = names[k] if k < len(names) else str(k)
+        rows.append(LayerRow(f"output {name}", f"ported {port.title}", diff.max_abs_err, tolerance, status, hint))
     return rows
 
 

@@ -1,5 +1,5 @@
-"""The Predictions tab: the numpy ("manual") output against Keras's, the residual, a manual-vs-Keras
-scatter, the output across the batch (or the windows of a loaded series, with the true values), and
+"""The Predictions tab: the numpy ("manual") output against Keras's and the exported code's, the
+residuals, a manual-vs-Keras scatter, the output across the batch (or the windows of a loaded series, with the true values), and
 the per-layer comparison with the diagnosis. Reads and writes only the state object."""
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from PyQt6.QtWidgets import (
 )
 
 from inspector.core.analysis.verification import Verification, short_number
+from inspector.core.errors import InspectorError
 from inspector.gui.predictions.export import (
     AGREE_COLOUR,
+    AGREES,
     DIFFER_COLOUR,
     LayerTable,
     export_prediction_plots,
     layer_rows,
+    port_rows,
 )
 from inspector.gui.predictions.figures import (
     Predictions,
@@ -62,6 +65,7 @@ class PredictionsView(QWidget):
         state.result_changed.connect(self.refresh)
         state.reference_changed.connect(self.refresh)
         state.comparison_changed.connect(self._on_comparison)  # the plots stay: only the verdict and table change
+        state.port_changed.connect(self.refresh)
         state.sequence_changed.connect(self._on_sequence)
         self.refresh()
 
@@ -200,7 +204,7 @@ class PredictionsView(QWidget):
         output = min(self.output, len(state.result.outputs) - 1)
         series = self.series.truth()
         self.data = make_predictions(state.document.model, state.result, state.reference, output,
-                                     note=self._keras_note(), **series)
+                                     note=self._keras_note(), port=state.port, **series)
         self._update_component_box(self.data)
         self.stack.setCurrentIndex(0)
         self.batch_widget.setVisible(has_batch_plot(self.data))
@@ -259,17 +263,43 @@ class PredictionsView(QWidget):
             text = (f"Keras reference: {reference.runtime} ({reference.seconds:.1f} s) - "
                     f"{verification.verdict.split(': ', 1)[1]} (tolerance {short_number(comparison.tolerance)})")
             colour = AGREE_COLOUR if comparison.ok else DIFFER_COLOUR
-        self.header.setText(f"<b style='color:{colour}'>{_escape(text)}</b>")
+        self.header.setText(f"<b style='color:{colour}'>{_escape(text)}</b>" + self._port_header())
+
+    def _port_rows(self) -> list:
+        """The table's rows of the ported code (one per model output), or none when it has not run."""
+        state = self.state
+        if state.port is None or state.result is None or state.document is None:
+            return []
+        try:
+            return port_rows(state.port, list(state.result.outputs), state.reference,
+                             [ref.layer for ref in state.document.model.outputs])
+        except InspectorError as error:
+            state.show_status(f"ported code: {error}")
+            return []
+
+    def _port_header(self) -> str:
+        rows, port = self._port_rows(), self.state.port
+        if port is None or not rows:
+            return ""
+        worst = max(rows, key=lambda row: row.max_abs_err)
+        ok = all(row.status == AGREES for row in rows)
+        reference = self.state.reference
+        against = (f"Keras ({reference.runtime})" if reference is not None and reference.available
+                   else "the engine (no Keras reference)")
+        text = (f"ported {port.title} code ({port.folder}): {'agrees' if ok else 'DIFFERS'} with {against}, "
+                f"max abs error {worst.max_abs_err:.2e}")
+        return f"<br><b style='color:{AGREE_COLOUR if ok else DIFFER_COLOUR}'>{_escape(text)}</b>"
 
     def _show_table(self) -> None:
-        verification = self.verification
+        verification, ported = self.verification, self._port_rows()
+        port_note = "; last rows: the ported code per model output" if ported else ""
         if verification is None:
-            self.table.show_rows([])
-            self.table_note.setText("per-layer comparison: " + (self._keras_note() or "comparing ..."))
+            self.table.show_rows(ported)
+            self.table_note.setText("per-layer comparison: " + (self._keras_note() or "comparing ...") + port_note)
             return
-        self.table.show_rows(layer_rows(verification))
+        self.table.show_rows(layer_rows(verification) + ported)
         notes = list(verification.comparison.notes) + list(verification.comparison.unpaired)
-        self.table_note.setText("max |manual - Keras| per layer output, whole batch"
+        self.table_note.setText("max |manual - Keras| per layer output, whole batch" + port_note
                                 + "".join(f"\nnote: {note}" for note in notes))
 
     def _empty_text(self) -> str:
