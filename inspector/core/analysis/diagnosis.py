@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import combinations
 from typing import Any
 
@@ -60,9 +61,9 @@ def diagnose(model: Model, inputs: Sequence[np.ndarray], comparison: Comparison,
     target = comparison.first_disagreement
     if target is None or target.name not in keras_layers:
         return []
-    tried = [_try(variant, target, inputs, keras_layers[target.name], target.tolerance, runner or run_engine)
-             for variant in variants(model, target.name)]
-    tried = [finding for finding in tried if finding is not None]
+    attempts = [_try(variant, target, inputs, keras_layers[target.name], target.tolerance, runner or run_engine)
+                for variant in variants(model, target.name)]
+    tried = [finding for finding in attempts if finding is not None]
     fits = [finding for finding in tried if finding.agrees]
     if fits:
         return fits
@@ -167,7 +168,7 @@ def _gate_order_variants(layer: Layer) -> Iterator[tuple[str, str, Layer]]:
     if not gates:
         return
     for a, b in combinations(range(len(gates)), 2):
-        changed = _map_recurrent(layer, lambda d, a=a, b=b: _swap_gates(d, a, b))
+        changed = _map_recurrent(layer, partial(_swap_gates, a=a, b=b))
         if changed is not None:
             order = list(gates)
             order[a], order[b] = order[b], order[a]

@@ -123,7 +123,7 @@ def _stepwise(layer: Layer) -> bool:
     return layer.class_name in STEPWISE or layer.class_name == "InputLayer"
 
 
-def _ints(value) -> list[int]:
+def _ints(value: int | list[int] | tuple[int, ...]) -> list[int]:
     values = value if isinstance(value, (list, tuple)) else [value]
     return [int(v) for v in values]
 
@@ -184,6 +184,9 @@ def _why_not_exact(steps: list[Step], last: Step) -> str:
 def _head_outputs(model: Model, result: Result) -> PerStep:
     steps = call_order(model, needed_only=True)
     last = _last_recurrent(steps)
+    assert last is not None  # per_step_method chose "head" only after finding the last recurrent layer
+    if result.trace is None:
+        raise ValueError("per-step outputs by the head method need a result run with record_trace=True")
     head = _head_steps(model, steps, last)
     trace = result.trace[last.name]["forward"]
     zero_output = bool(last.layer.config.get("zero_output_for_mask", False))

@@ -14,6 +14,7 @@ also reordered to i, f, o, c~ so that the sigmoid gates are contiguous. This agr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -37,6 +38,12 @@ class GateLayout:
     def position(self, gate: int) -> int:
         return self.order.index(gate)
 
+    @overload
+    def arrange(self, weights: Array) -> Array: ...
+
+    @overload
+    def arrange(self, weights: None) -> None: ...
+
     def arrange(self, weights: Array | None) -> Array | None:
         """Canonical [..., G*units] columns -> internal order, halved gates scaled by 0.5."""
         if weights is None or (self.order == tuple(range(len(self.order))) and not self.halved):
@@ -53,7 +60,7 @@ class GateLayout:
         if pre_activation and self.halved:
             positions = sorted(self.order.index(g) for g in self.halved)
             contiguous = positions == list(range(positions[0], positions[-1] + 1))
-            index = [slice(None)] * values.ndim
+            index: list[slice | list[int]] = [slice(None)] * values.ndim
             index[gate_axis] = slice(positions[0], positions[-1] + 1) if contiguous else positions
             if contiguous:
                 values[tuple(index)] *= values.dtype.type(2)

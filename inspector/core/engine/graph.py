@@ -18,9 +18,10 @@ from inspector.core.engine.control import RunControl
 from inspector.core.engine.registry import Array, Mask, apply_layer, lookup
 from inspector.core.engine.trace import Trace
 from inspector.core.errors import BadSequence, InspectorError, UnsupportedModel
-from inspector.core.model.canonical import Call, Layer, Model
+from inspector.core.model.canonical import Call, Layer, Model, TensorRef
 
 Inputs = Array | Sequence[Array] | Mapping[str, Array]
+Store = dict[tuple[str, int], tuple[list[Array], list[Mask]]]  # (layer, call) -> its outputs and masks
 # what a layer may raise on a file it cannot handle; reported as UnsupportedModel with its name
 LAYER_FAILURES = (InspectorError, ValueError, IndexError, KeyError, TypeError)
 
@@ -103,14 +104,15 @@ def execute(model: Model, inputs: dict[str, Array], ctx: Context, steps: list[St
     """Run `steps`; with `tolerate`, a failing call only removes itself and its dependents. `input_masks`:
     the Keras mask arriving with each input (a model used as a layer receives its caller's mask)."""
     masks_in = input_masks or {}
-    store: dict[tuple[str, int], tuple[list[Array], list[Mask]]] = {
+    store: Store = {
         (name, 0): ([array], [masks_in.get(name)]) for name, array in inputs.items()
     }
     result = Result([], {name: [a] for name, a in inputs.items()}, ctx.trace)
     for index, step in enumerate(steps):
         ctx.control.begin_call(index)
-        sources = [store.get((r.layer, r.node)) for r in step.call.inputs]
-        if any(s is None for s in sources):
+        found = [store.get((r.layer, r.node)) for r in step.call.inputs]
+        sources = [s for s in found if s is not None]
+        if len(sources) != len(found):
             continue  # only in tolerate mode: an upstream call failed
         args = [s[0][r.index] for s, r in zip(sources, step.call.inputs, strict=True)]
         masks = [s[1][r.index] for s, r in zip(sources, step.call.inputs, strict=True)]
@@ -134,7 +136,7 @@ def _explained(error: Exception, step: Step) -> Exception:
     return UnsupportedModel(f"layer {step.name!r} ({step.layer.class_name}) failed: {error}")
 
 
-def _output(store, ref) -> Array:
+def _output(store: Store, ref: TensorRef) -> Array:
     if (ref.layer, ref.node) not in store:
         raise UnsupportedModel(f"model output {ref.layer!r} was not computed")
     return store[(ref.layer, ref.node)][0][ref.index]

@@ -61,7 +61,10 @@ class Cell:
         config = layer.config
         self.name = layer.name
         self.dtype = np.dtype(dtype)
-        self.units = int(config.get("units") or config.get("filters"))
+        units = config.get("units") or config.get("filters")
+        if units is None:
+            raise UnsupportedModel(f"layer {layer.name!r} has no units or filters in its config")
+        self.units = int(units)
         self.activation_name = config.get("activation", "tanh")
         self.activation = activation_into(self.activation_name)
         recurrent_name = config.get("recurrent_activation", "sigmoid")
@@ -75,17 +78,18 @@ class Cell:
         )
         self.kernel = self._weight(layer, "kernel")
         self.recurrent_kernel = self._weight(layer, "recurrent_kernel")
-        self.bias = self._weight(layer, "bias", required=False)
+        self.bias = self._optional_weight(layer, "bias")
         self.slices = gate_slices(self.units, count)
         self.at = [self.slices[self.layout.position(g)] for g in range(count)]  # canonical gate -> slice
         self.recurrent_product: Product = matmul_product(self.recurrent_kernel)
 
-    def _weight(self, layer: Layer, role: str, required: bool = True) -> Array | None:
+    def _weight(self, layer: Layer, role: str) -> Array:
         if role not in layer.weights:
-            if required:
-                raise UnsupportedModel(f"layer {layer.name!r} has no {role} weights")
-            return None
+            raise UnsupportedModel(f"layer {layer.name!r} has no {role} weights")
         return self.layout.arrange(np.asarray(layer.weights[role], dtype=self.dtype))
+
+    def _optional_weight(self, layer: Layer, role: str) -> Array | None:
+        return self._weight(layer, role) if role in layer.weights else None
 
     def project(self, x: Array) -> Array:
         """x [batch, time, features] -> x @ kernel + bias, time-major [time, batch, G*units]."""
@@ -135,7 +139,7 @@ class LSTMCell(Cell):
             self.recurrent_activation(pre, act)
         self.activation(pre[gate_c], act[gate_c])
 
-    def step(self, x_t, prev, pre, act, out):
+    def step(self, x_t: Array, prev: Sequence[Array], pre: Array, act: Array, out: Sequence[Array]) -> None:
         h_prev, c_prev = prev
         h, c = out
         gate_i, gate_f, gate_c, gate_o = self.at
@@ -159,17 +163,17 @@ class GRUCell(Cell):
     def __init__(self, layer: Layer, dtype: np.dtype) -> None:
         super().__init__(layer, dtype)
         self.reset_after = bool(layer.config.get("reset_after", False))
-        self.recurrent_bias = self._weight(layer, "recurrent_bias", required=False)
+        self.recurrent_bias = self._optional_weight(layer, "recurrent_bias")
         units = self.units
         self.update_reset = (Ellipsis, slice(0, 2 * units))
         self.kernel_zr = np.ascontiguousarray(self.recurrent_kernel[:, : 2 * units])
         self.kernel_h = np.ascontiguousarray(self.recurrent_kernel[:, 2 * units :])
         self.update_reset_activation = sigmoid_from_half if self.fast_sigmoid else self.recurrent_activation
 
-    def begin(self, batch_shape):
+    def begin(self, batch_shape: tuple[int, ...]) -> None:
         self.inner = np.empty(batch_shape[:-1] + (3 * self.units,), self.dtype)
 
-    def step(self, x_t, prev, pre, act, out):
+    def step(self, x_t: Array, prev: Sequence[Array], pre: Array, act: Array, out: Sequence[Array]) -> None:
         (h_prev,), (h,) = prev, out
         gate_z, gate_r, gate_h = self.slices
         zr, inner = self.update_reset, self.inner
@@ -199,7 +203,7 @@ class SimpleRNNCell(Cell):
     kind = "SimpleRNN"
     gates = ("h~",)
 
-    def step(self, x_t, prev, pre, act, out):
+    def step(self, x_t: Array, prev: Sequence[Array], pre: Array, act: Array, out: Sequence[Array]) -> None:
         self.recurrent_product(prev[0], pre)
         pre += x_t
         self.activation(pre, act)
@@ -251,7 +255,7 @@ def run_cell(
     return CellRun(states, pre if record else None, act if record else None, prev)
 
 
-def _initial_states(cell: Cell, initial: Sequence[Array] | None, shape: tuple) -> list[Array]:
+def _initial_states(cell: Cell, initial: Sequence[Array] | None, shape: tuple[int, ...]) -> list[Array]:
     if not initial:
         return [np.zeros(shape, cell.dtype) for _ in cell.state_names]
     if len(initial) != len(cell.state_names):

@@ -22,6 +22,7 @@ Gate names: LSTM i, f, c~, o; GRU z, r, h~; SimpleRNN one block h~ (its activati
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +99,7 @@ class Trace:
     def __contains__(self, layer: object) -> bool:
         return layer in self.layers
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.layers)
 
     def arrays(self) -> dict[str, np.ndarray]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from inspector.core.errors import BadSequence
-from inspector.core.inputs.batch import SequenceBatch
+from inspector.core.inputs.batch import InputEdits, SequenceBatch
 from inspector.core.inputs.grid import Grid, grid_of
 from inspector.core.inputs.sequences import read_arrays
 from inspector.core.inputs.text import split_cells
@@ -71,7 +73,7 @@ def _load_array(batch: SequenceBatch, input_index: int, sequence: int, array: np
     return f"loaded one sequence {array.shape} from {name} into sequence {sequence + 1}"
 
 
-def _one_token_column(edits, array: np.ndarray) -> bool:
+def _one_token_column(edits: InputEdits, array: np.ndarray) -> bool:
     """(time steps, 1) for a [batch, time] input is one sequence written as a column."""
     return len(edits.spec.shape) == 2 and array.ndim == 2 and array.shape[1] == 1
 
@@ -101,17 +103,20 @@ def save_sequences(batch: SequenceBatch, input_index: int, sequence: int, path: 
         edits = batch.inputs[input_index]
         if not edits.table:
             raise BadSequence("this input has more than one row of features per time step; save it as .npy or .npz")
-        _write(path, lambda handle: handle.write(csv_text(edits.grids[sequence])), text=True)
+        _write(path, lambda handle: handle.write(csv_text(edits.grids[sequence]).encode("utf-8")))
         return f"saved sequence {sequence + 1} to {path.name}"
     if suffix not in (".npy", ".npz"):
         raise BadSequence(f"{path.name}: save as .csv, .npy or .npz")
     arrays, problem = batch.check(max_trace_bytes=None)
     if arrays is None:
+        assert problem is not None  # check() names a problem whenever it gives no arrays
         raise BadSequence(f"cannot save numbers while the table has a problem: {problem.message}")
     if suffix == ".npy":
         _write(path, lambda handle: np.save(handle, arrays[input_index]))
         return f"saved {arrays[input_index].shape[0]} sequence(s) of {batch.inputs[input_index].spec.name} to {path.name}"
-    _write(path, lambda handle: np.savez(handle, **{f"in{k}": a for k, a in enumerate(arrays)}))
+    named = {f"in{k}": a for k, a in enumerate(arrays)}
+    # numpy's stub gives savez an allow_pickle: bool keyword (older numpy has none), so **named is checked against bool
+    _write(path, lambda handle: np.savez(handle, **named))  # type: ignore[arg-type]
     return f"saved {len(arrays)} input(s) to {path.name}"
 
 
@@ -122,9 +127,9 @@ def csv_text(grid: Grid) -> str:
     return out.getvalue()
 
 
-def _write(path: Path, write, text: bool = False) -> None:
+def _write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
-        with open(path, "w" if text else "wb", **({"encoding": "utf-8", "newline": ""} if text else {})) as handle:
+        with open(path, "wb") as handle:
             write(handle)
     except OSError as error:
         raise BadSequence(f"cannot write {path}: {error.strerror or error}") from error

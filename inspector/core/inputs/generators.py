@@ -9,6 +9,7 @@ Every generator returns one sequence without batch axis: shape (time_steps, *fea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,8 +117,9 @@ def tokens(time_steps: int, features: Features = (), low: int = 1, high: int = 9
     return np.random.default_rng(int(seed)).integers(low, high + 1, _shape(time_steps, features), dtype=np.int64)
 
 
-GENERATORS = {"sine": sine, "step": step, "impulse": impulse, "constant": constant, "random": random,
-              "tokens": tokens}
+GENERATORS: dict[str, Callable[..., np.ndarray]] = {
+    "sine": sine, "step": step, "impulse": impulse, "constant": constant, "random": random, "tokens": tokens,
+}
 
 
 def generate(kind: str, time_steps: int, features: Features = 1, **parameters: float) -> np.ndarray:
@@ -160,9 +162,10 @@ def default_inputs(model: Model) -> list[np.ndarray]:
     return validate(arrays, model)
 
 
-def default_sequence(spec: InputSpec, vocabulary: int | None = None, row: int = 0) -> np.ndarray:
+def default_sequence(spec: InputSpec, vocabulary: int | None = None, row: int = 0) -> np.ndarray | np.generic:
     """Sequence `row` of a default batch for one input (no batch axis): a sine with a phase of
-    45 degrees per row, or token ids seeded by the row when the input feeds an Embedding."""
+    45 degrees per row, or token ids seeded by the row when the input feeds an Embedding
+    (a numpy scalar when the input has one number per sample)."""
     shape = sample_shape(spec)
     integer = vocabulary is not None or str(spec.dtype).startswith(("int", "uint"))
     if not shape:  # one number per sample, no time axis

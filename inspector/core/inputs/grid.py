@@ -150,7 +150,7 @@ def is_table(spec: InputSpec) -> bool:
     return len(spec.shape) <= 3
 
 
-def grid_of(sample: np.ndarray) -> Grid:
+def grid_of(sample: np.ndarray | np.generic) -> Grid:
     """A table for one sequence: a 2-D array as is, a 1-D array as one column, a number as one cell;
     frames of more axes are flattened per time step and remember their shape."""
     values = np.asarray(sample, dtype=np.float64)

@@ -90,9 +90,9 @@ def parse_text(text: str, name: str = "the text") -> np.ndarray:
     widths = [len(row) for row in cells.rows]
     if len(set(widths)) != 1:
         first = widths[0]
-        row = next(k for k, w in enumerate(widths) if w != first)
+        bad = next(k for k, w in enumerate(widths) if w != first)
         raise BadSequence(
-            f"{name}: rows have different numbers of columns: row {cells.lines[row]} has {widths[row]}, "
+            f"{name}: rows have different numbers of columns: row {cells.lines[bad]} has {widths[bad]}, "
             f"row {cells.lines[0]} has {first}"
         )
     values = np.empty((len(cells.rows), widths[0]))

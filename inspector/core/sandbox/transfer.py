@@ -49,10 +49,12 @@ def frame_chunks(model: Model) -> list[bytes | memoryview]:
     """The frame of `model` in pieces that point into its arrays, so sending it copies nothing."""
     arrays: list[np.ndarray] = []
     body = _encode(model, arrays)
-    table, chunks, offset = [], [], 0
+    table: list[list[object]] = []
+    chunks: list[bytes | memoryview] = []
+    offset = 0
     for array in arrays:
         padding = _aligned(offset) - offset
-        chunks += [bytes(padding), memoryview(np.ascontiguousarray(array).reshape(-1).view(np.uint8))]
+        chunks += [bytes(padding), np.ascontiguousarray(array).reshape(-1).view(np.uint8).data]
         offset += padding
         table.append([array.dtype.str, list(array.shape), offset])
         offset += array.nbytes
