@@ -33,6 +33,11 @@ def zoo_entry(zoo: list[dict[str, Any]], recipe: str, runtime: str) -> dict[str,
     return entry
 
 
+def array(path: str | Path, key: str) -> np.ndarray:
+    with np.load(path) as data:
+        return data[key]
+
+
 def strip_reset_after(source: Path, target: Path) -> None:
     """The file as Keras 2.1.2-2.1.4 wrote it: GRU configs without a reset_after key (it meant false)."""
     shutil.copyfile(source, target)
@@ -55,6 +60,7 @@ def left_open(source: Path, target: Path) -> None:
 
 def test_keras_runs_the_pairs_and_the_files_left_behind(tmp_path: Path, keras_zoo: list[dict[str, Any]]) -> None:
     gru = zoo_entry(keras_zoo, "gru_rb_seq", "tf_keras")
+    lstm = zoo_entry(keras_zoo, "lstm_last", "keras3")  # .weights.h5 + Keras 3 to_json()
     strip_reset_after(Path(gru["files"]["h5"]), tmp_path / "gru_2_1_4.h5")
     left_open(Path(gru["files"]["h5"]), tmp_path / "still_open.h5")
     with np.load(gru["files"]["input"]) as data:
@@ -70,6 +76,8 @@ def test_keras_runs_the_pairs_and_the_files_left_behind(tmp_path: Path, keras_zo
          *written_by_keras("functional.tf215")),
         (open_model(tmp_path / "gru_2_1_4.h5"), gru_input, gru_expected),
         (open_model(tmp_path / "still_open.h5"), gru_input, gru_expected),
+        (open_model(lstm["files"]["weights_h5"], lstm["files"]["architecture_json"]),
+         array(lstm["files"]["input"], "in0"), array(lstm["files"]["expected"], "out0")),
     ]
     results = ReferenceJob.batch([(model, x) for model, x, _ in cases], timeout=300).wait()
     for (model, _, expected), result in zip(cases, results, strict=True):
