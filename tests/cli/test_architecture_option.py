@@ -47,7 +47,7 @@ def test_predict_runs_the_pair_as_the_writing_keras_did(tmp_path: Path) -> None:
         np.testing.assert_allclose(data["out0"], expected, atol=1e-5, rtol=0)
 
 
-@pytest.mark.parametrize("command", ["info", "verify", "export"])
+@pytest.mark.parametrize("command", ["info", "predict", "verify", "export", "port", "units"])
 def test_every_model_command_takes_the_option(command: str) -> None:
     result = lstm_inspector(command, "--help")
     assert result.returncode == 0 and "--architecture FILE" in result.stdout
