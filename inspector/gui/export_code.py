@@ -63,6 +63,7 @@ class ExportCodeDialog(QDialog):
         self.state, self.runner = state, runner
         self.result: PortedRun | None = None
         self.waiting = False  # an export of this dialog is running
+        self._tool_message = False  # the message says a tool is missing
         self.setWindowTitle("Export Code")
         self.setMinimumWidth(620)
         self._build()
@@ -148,8 +149,10 @@ class ExportCodeDialog(QDialog):
         problem = missing_tool(self.language)
         if problem and not self.waiting:
             self._say(f"{LANGUAGE_TITLES[self.language]} cannot be built here: {problem}", DIFFER_COLOUR)
-        elif self.result is None and not self.waiting:
+            self._tool_message = True
+        elif self._tool_message:
             self.message.setText("")
+            self._tool_message = False
         ready = self.state.document is not None and bool(self.folder_edit.text().strip()) and not problem
         self.export_button.setEnabled(ready and not self.waiting)
         self.cancel_button.setEnabled(self.waiting)
@@ -201,6 +204,7 @@ class ExportCodeDialog(QDialog):
             self.adjustSize()
 
     def _say(self, text: str, colour: str) -> None:
+        self._tool_message = False
         self.message.setText(f"<span style='color:{colour}'>{_escape(text)}</span>")
 
     def open_folder(self) -> bool:
