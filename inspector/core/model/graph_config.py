@@ -94,8 +94,8 @@ def _implicit_input(first: LayerEntry) -> LayerEntry:
         inner = first.config.get("layer", {}).get("config", {})
         shape = inner.get("batch_input_shape")
     dtype = first.config.get("dtype") if isinstance(first.config.get("dtype"), str) else "float32"
-    config = {"name": f"{first.name}_input", "batch_shape": shape, "dtype": dtype}
-    return LayerEntry(config["name"], "InputLayer", "InputLayer", config)
+    name = f"{first.name}_input"
+    return LayerEntry(name, "InputLayer", "InputLayer", {"name": name, "batch_shape": shape, "dtype": dtype})
 
 
 def _functional(model_class: str, body: Any, keras_major: int) -> Graph:
