@@ -148,6 +148,23 @@ def shape_recipes() -> list[Recipe]:
     ]
 
 
+def keras3_augmentation() -> Builder:
+    """Keras 3 augmentation layers that pass images through at inference, then a Conv2D. (Those that
+    Keras 3.15 cannot save as .h5 are in tests/reference/test_keras3_augmentation.py.)"""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        pixels = {"value_range": (0, 255)}
+        return keras.Sequential([
+            keras.Input(shape=IMAGE), L.AugMix(), L.CutMix(), L.MixUp(), L.RandAugment(),
+            L.RandomColorJitter(), L.RandomElasticTransform(),
+            L.RandomErasing(), L.RandomGaussianBlur(), L.RandomGrayscale(), L.RandomHue(0.5, **pixels),
+            L.RandomInvert(0.5, **pixels), L.RandomPerspective(), L.RandomShear(0.3),
+            L.MaxNumBoundingBoxes(3), L.Conv2D(2, 3)])
+
+    return build
+
+
 def image_preprocessing_recipes() -> list[Recipe]:
     """Resizing and CenterCrop, and the random augmentations, which are inert at inference."""
     img, frames = (floats(*IMAGE),), (floats(*FRAMES),)
@@ -164,6 +181,9 @@ def image_preprocessing_recipes() -> list[Recipe]:
             L.TimeDistributed(L.Flatten()), L.LSTM(3)]), frames,
             ("timedistributed", "resizing", "centercrop", "randomflip", "randomrotation", "randomzoom",
              "randomtranslation", "randomcontrast", "randombrightness", "lstm", "cnn_lstm")),
+        Recipe("keras3_augmentation", keras3_augmentation(), img,
+               ("augmentation", "inference_identity", "conv2d"), runtimes=ONLY_KERAS3,
+               note="these augmentation layers are Keras 3 only"),
         Recipe("random_height_width", seq(IMAGE, lambda L: [L.RandomHeight(0.3), L.RandomWidth(0.3),
                                                            L.Conv2D(2, 3)]), img,
                ("randomheight", "randomwidth", "conv2d"), runtimes=ONLY_TF_KERAS,

@@ -68,6 +68,10 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Normalization", "Rescaling", "Discretization", "Resizing", "CenterCrop", "EinsumDense"), TF2),
     ClassGroup(("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
                 "RandomBrightness", "RandomHeight", "RandomWidth"), "tf.keras 2.x, 3 (RandomHeight/Width: tf.keras)"),
+    ClassGroup(("AugMix", "CutMix", "MixUp", "RandAugment", "RandomColorDegeneration", "RandomColorJitter",
+                "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur", "RandomGrayscale", "RandomHue",
+                "RandomInvert", "RandomPerspective", "RandomPosterization", "RandomSaturation", "RandomSharpness",
+                "RandomShear", "Solarization", "MaxNumBoundingBoxes"), "3.6+"),
     ClassGroup(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"), K2),
     ClassGroup(("Attention", "AdditiveAttention", "MultiHeadAttention"), TF2),
     ClassGroup(("LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"), "1.x, 2.x, tf.keras 2.x; 3 (not ThresholdedReLU)"),
@@ -95,12 +99,10 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Hashing", "HashedCrossing"), TF2, "hashes values with FarmHash: " + NOT_YET),
     ClassGroup(("CategoryEncoding", "IntegerLookup", "DynamicEmbedding", "DynamicLookup"), TF2,
                "a lookup or category encoding layer: " + NOT_YET),
-    ClassGroup(("RandomCrop", "AugMix", "AutoContrast", "CutMix", "Equalization", "MixUp", "RandAugment",
-                "RandomColorDegeneration", "RandomColorJitter", "RandomElasticTransform", "RandomErasing",
-                "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPerspective",
-                "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear", "Solarization",
-                "MaxNumBoundingBoxes", "ContrastLimitedAdaptiveHistogramEqualization", "Pipeline"), TF2,
-               "an image preprocessing or augmentation layer: " + NOT_YET),
+    ClassGroup(("RandomCrop",), TF2, "crops or resizes at inference in ways that differ between Keras versions: "
+               + NOT_YET),
+    ClassGroup(("AutoContrast", "Equalization", "ContrastLimitedAdaptiveHistogramEqualization", "Pipeline"), "3",
+               "an image preprocessing layer that also acts at inference: " + NOT_YET),
     ClassGroup(("MelSpectrogram", "STFTSpectrogram"), "3", "an audio preprocessing layer: " + NOT_YET),
 )
 

@@ -12,6 +12,12 @@ from inspector.core.engine.registry import Array, Mask, Outputs, register
 from inspector.core.errors import BadSequence, UnsupportedModel
 from inspector.core.model.canonical import Layer
 
+KERAS3_AUGMENTATION = (
+    "AugMix", "CutMix", "MixUp", "RandAugment", "RandomColorDegeneration", "RandomColorJitter",
+    "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
+    "RandomPerspective", "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear", "Solarization",
+    "MaxNumBoundingBoxes",  # pads bounding boxes only; images pass through
+)
 IDENTITIES = (
     "Dropout",
     "SpatialDropout1D",
@@ -31,6 +37,7 @@ IDENTITIES = (
     "RandomBrightness",
     "RandomHeight",
     "RandomWidth",
+    *KERAS3_AUGMENTATION,
 )
 EINSUM_EQUATION = re.compile(r"^[a-z.]+,[a-z]+->[a-z.]+$")
 
