@@ -107,9 +107,12 @@ def _weights(plan: PortPlan) -> str:
         rows += [f"| `{w.key}` | {tuple(w.array.shape)} | {w.meaning} |" for w in port_weights(plan)]
         return "\n".join(rows)
     prog = program(plan)
+    layout = ("In `model.c` the kernel and recurrent kernel are stored in panels of 32 columns (each panel "
+              "[rows][32], the last one zero-padded; see PANEL in model.c), the order the step loop streams them in."
+              if plan.language == "c" else "")
     rows = ["Recurrent weights are fused per layer and direction: the kernel is [inputs][gates x units] and the "
             "recurrent kernel [units][gates x units], each row holding the gates side by side in the order below, "
-            "so one pass over a row serves every gate.", "",
+            f"so one pass over a row serves every gate. {layout}".rstrip(), "",
             "| array | floats | what it is |", "|---|---|---|"]
     units = {spec.name: spec for spec in prog.rnns}
     for name, values in prog.weights.items():

@@ -134,44 +134,67 @@ static void act_rows(float *x, size_t n, int width, int act) {
     }
 }
 
-/* acc[from..to) += v[0..n) @ M[0..n)[from..to), M row-major with `width` columns. The columns are
-   taken in blocks whose sums stay in registers while every row of M streams past once. */
-#define BLOCK 32
-#define SMALL_BLOCK 8
-static void gemv_add(const float *v, int n, const float *M, int width, int from, int to, float *acc) {
+/* Matrices the step loop multiplies by are stored in panels of PANEL columns: panel p holds columns
+   PANEL*p .. PANEL*p+PANEL-1 of every row, row after row ([n][PANEL], the last panel padded with
+   zeros), so each block of columns streams through memory in order. Element (k, j) of an n-row
+   matrix is at (j / PANEL) * n * PANEL + k * PANEL + j % PANEL. */
+#define PANEL 32
+#define SMALL 8
+
+/* acc[from..to) += v[0..n) @ M[0..n)[from..to): a whole panel keeps its PANEL sums in registers. */
+static void gemv_add(const float *v, int n, const float *M, int from, int to, float *acc) {
     int j0 = from, k, j;
-    for (; j0 + BLOCK <= to; j0 += BLOCK) {
-        float s[BLOCK];
-        for (j = 0; j < BLOCK; j++) s[j] = acc[j0 + j];
-        for (k = 0; k < n; k++) {
-            const float vk = v[k], *row = M + (size_t)k * (size_t)width + j0;
-            for (j = 0; j < BLOCK; j++) s[j] += vk * row[j];
+    for (; j0 < to; ) {
+        const float *p = M + (size_t)(j0 / PANEL) * (size_t)n * PANEL;
+        int at = j0 % PANEL;
+        if (at == 0 && j0 + PANEL <= to) {
+            float s[PANEL];
+            for (j = 0; j < PANEL; j++) s[j] = acc[j0 + j];
+            for (k = 0; k < n; k++) {
+                const float vk = v[k], *row = p + (size_t)k * PANEL;
+                for (j = 0; j < PANEL; j++) s[j] += vk * row[j];
+            }
+            for (j = 0; j < PANEL; j++) acc[j0 + j] = s[j];
+            j0 += PANEL;
+        } else if (at % SMALL == 0 && j0 + SMALL <= to) {
+            float s[SMALL];
+            for (j = 0; j < SMALL; j++) s[j] = acc[j0 + j];
+            for (k = 0; k < n; k++) {
+                const float vk = v[k], *row = p + (size_t)k * PANEL + at;
+                for (j = 0; j < SMALL; j++) s[j] += vk * row[j];
+            }
+            for (j = 0; j < SMALL; j++) acc[j0 + j] = s[j];
+            j0 += SMALL;
+        } else {
+            float s = acc[j0];
+            for (k = 0; k < n; k++) s += v[k] * p[(size_t)k * PANEL + at];
+            acc[j0] = s;
+            j0 += 1;
         }
-        for (j = 0; j < BLOCK; j++) acc[j0 + j] = s[j];
-    }
-    for (; j0 + SMALL_BLOCK <= to; j0 += SMALL_BLOCK) {
-        float s[SMALL_BLOCK];
-        for (j = 0; j < SMALL_BLOCK; j++) s[j] = acc[j0 + j];
-        for (k = 0; k < n; k++) {
-            const float vk = v[k], *row = M + (size_t)k * (size_t)width + j0;
-            for (j = 0; j < SMALL_BLOCK; j++) s[j] += vk * row[j];
-        }
-        for (j = 0; j < SMALL_BLOCK; j++) acc[j0 + j] = s[j];
-    }
-    for (; j0 < to; j0++) {
-        float s = acc[j0];
-        for (k = 0; k < n; k++) s += v[k] * M[(size_t)k * (size_t)width + j0];
-        acc[j0] = s;
     }
 }
 
-/* y[rows][out] = x[rows][in] @ W[in][out] + b */
-static void matmul_rows(const float *x, size_t rows, int in, const float *W, const float *b, int out, float *y) {
+/* y[rows][out] = x[rows][in] @ W + b, W in panels */
+static void matmul_panels(const float *x, size_t rows, int in, const float *W, const float *b, int out, float *y) {
     size_t row; int j;
     for (row = 0; row < rows; row++) {
         float *yr = y + row * (size_t)out;
         for (j = 0; j < out; j++) yr[j] = b ? b[j] : 0.0f;
-        gemv_add(x + row * (size_t)in, in, W, out, 0, out, yr);
+        gemv_add(x + row * (size_t)in, in, W, 0, out, yr);
+    }
+}
+
+/* y[rows][out] = x[rows][in] @ W[in][out] + b, W row-major (Dense) */
+static void matmul_rows(const float *x, size_t rows, int in, const float *W, const float *b, int out, float *y) {
+    size_t row; int k, j;
+    for (row = 0; row < rows; row++) {
+        const float *xr = x + row * (size_t)in;
+        float *yr = y + row * (size_t)out;
+        for (j = 0; j < out; j++) yr[j] = b ? b[j] : 0.0f;
+        for (k = 0; k < in; k++) {
+            const float xk = xr[k], *w = W + (size_t)k * (size_t)out;
+            for (j = 0; j < out; j++) yr[j] += xk * w[j];
+        }
     }
 }
 
@@ -233,12 +256,12 @@ static tensor masking(arena *a, tensor x, float value, tensor *mask) {
 
 typedef struct {
     int kind, in, units, gates, act, ract, reset_after, backwards;
-    const float *W, *U, *b, *bu;  /* W [in][G*u], U [u][G*u], b and bu [G*u] */
+    const float *W, *U, *b, *bu;  /* W [in][G*u] and U [u][G*u] in panels (PANEL), b and bu [G*u] */
 } rnn_layer;
 
 /* pre[from..to) += h[u] @ U[u][from..to) */
 static void add_recurrent(const rnn_layer *w, const float *h, float *pre, int from, int to) {
-    gemv_add(h, w->units, w->U, w->gates * w->units, from, to, pre);
+    gemv_add(h, w->units, w->U, from, to, pre);
 }
 
 /* One time step of one sample. xp: x @ W + b for this step (the hoisted input projection).
@@ -268,7 +291,7 @@ static void cell_step(const rnn_layer *w, const float *xp, float *h, float *c, f
             act_apply(pre, (size_t)(2 * u), u, w->ract);
             for (j = 0; j < u; j++) inner[j] = pre[u + j] * h[j];
             for (j = 0; j < u; j++) pre[2 * u + j] = xp[2 * u + j];
-            gemv_add(inner, u, w->U, G * u, 2 * u, 3 * u, pre);  /* (r * h) @ U_h */
+            gemv_add(inner, u, w->U, 2 * u, 3 * u, pre);  /* (r * h) @ U_h */
         }
         act_apply(pre + 2 * u, (size_t)u, u, w->act);
         for (j = 0; j < u; j++) h[j] = pre[j] * h[j] + (1.0f - pre[j]) * pre[2 * u + j];
@@ -316,7 +339,7 @@ static void rnn(arena *a, const rnn_layer *w, tensor x, tensor mask, tensor init
     pre = take(a, width); inner = take(a, width); prev = take(a, (size_t)u);
     if (x.rank != 3 || x.shape[2] != w->in || T < 1) { fail(a, MODEL_ERR_SHAPE); return; }
     if (!out->data || !h_out->data || !c_out->data || !xp || !pre || !inner || !prev) return;
-    matmul_rows(x.data, (size_t)B * (size_t)T, w->in, w->W, w->b, G * u, xp);  /* hoisted out of the loop */
+    matmul_panels(x.data, (size_t)B * (size_t)T, w->in, w->W, w->b, G * u, xp);  /* hoisted out of the loop */
     for (b = 0; b < B; b++) {
         float *h = h_out->data + (size_t)b * (size_t)u, *c = c_out->data + (size_t)b * (size_t)u;
         for (j = 0; j < u; j++) {
