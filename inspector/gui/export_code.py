@@ -28,7 +28,7 @@ from inspector.core.port.proof import PortedRun
 from inspector.core.port.readme import Proof
 from inspector.core.port.support import LANGUAGE_TITLES
 from inspector.gui.state import InspectorState
-from inspector.gui.workers.port import PortRunner
+from inspector.gui.workers.port import KERAS_STAGE, PortRunner
 
 AGREE_COLOUR, DIFFER_COLOUR, NOTE_COLOUR = "#1a7f37", "#c62828", "#8a5a00"
 
@@ -71,6 +71,7 @@ class ExportCodeDialog(QDialog):
         runner.exported.connect(self._on_exported)
         runner.failed.connect(self._on_failed)
         state.document_changed.connect(lambda _d: self._reset())
+        state.inputs_changed.connect(self._describe)
         self._reset()
 
     def _build(self) -> None:
@@ -182,6 +183,7 @@ class ExportCodeDialog(QDialog):
     def _on_stage(self, text: str, fraction: float) -> None:
         if self.waiting:
             self.stage_label.setText(text + " ...")
+            self.progress.setMaximum(0 if text.startswith(KERAS_STAGE) else 100)  # Keras: a busy animation
             self.progress.setValue(int(round(100 * fraction)))
 
     def _on_exported(self, exported: PortedRun) -> None:

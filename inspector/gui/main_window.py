@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
         self.predictions_view = PredictionsView(self.state)
         self.tabs.addTab(self.predictions_view, "Predictions")
         self.reference_runner = ReferenceRunner(self.state, self)  # Keras in a child process, in the background
-        self.port_runner = PortRunner(self.state, self)  # the exported code, built and run in the background
+        self.port_runner = PortRunner(self.state, self,  # the exported code, built and run in the background
+                                      reference_coming=lambda: self.reference_runner.coming)
         self.export_code_dialog: ExportCodeDialog | None = None
         self.setCentralWidget(self.tabs)
         self.model_panel = ModelPanel(self.state)

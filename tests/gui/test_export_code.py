@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PyQt6.QtCore import QUrl
 from PyQt6.QtGui import QDesktopServices
 
@@ -83,8 +84,10 @@ def test_a_broken_port_shows_as_differing(qtbot, window, open_and_wait, tmp_path
     """The port's rows and header come from its own outputs: spoil the generated weights and they differ."""
     keras_or_skip()
     open_and_wait(demo="sine_lstm")
-    keras_reference(qtbot, window)
-    export(qtbot, window, "numpy", tmp_path / "port")
+    assert window.reference_runner.coming  # the window's Keras is on its way: the export waits for it
+    window.port_runner.job_factory = lambda *_args: pytest.fail("a second Keras child was started")
+    dialog = export(qtbot, window, "numpy", tmp_path / "port")
+    assert f"against Keras ({window.state.reference.runtime})" in dialog.message.text()
     assert port_rows(qtbot, window)[0][4] == "agrees"
     weights = tmp_path / "port" / "weights.npz"
     spoiled = {key: value * 1.5 for key, value in np.load(weights).items()}

@@ -50,9 +50,12 @@ class PortRunner(QObject):
     busy_changed = pyqtSignal(bool)
 
     def __init__(self, state: InspectorState, parent: QObject | None = None, *,
-                 job_factory: Any = ReferenceJob, debounce_ms: int = DEBOUNCE_MS) -> None:
+                 job_factory: Any = ReferenceJob, debounce_ms: int = DEBOUNCE_MS,
+                 reference_coming: Callable[[], bool] = lambda: False) -> None:
         super().__init__(parent)
         self.state = state
+        self.reference_coming = reference_coming  # the window's Keras reference for its inputs is on its way
+        self._waiting: tuple | None = None  # an export waiting for that reference
         self.job_factory = job_factory
         self.language = "numpy"  # of Run Ported Code before any export: the last one chosen
         self.plan: PortPlan | None = None  # the built port of the open model, and its folder
@@ -72,10 +75,11 @@ class PortRunner(QObject):
         self.run_action.setToolTip("run the exported code on the current sequences and show it in Predictions")
         state.document_changed.connect(self._on_document)
         state.inputs_changed.connect(self._on_inputs)
+        state.reference_changed.connect(self._on_reference)
 
     @property
     def busy(self) -> bool:
-        return self._work.pending or self.keras_job is not None
+        return self._work.pending or self.keras_job is not None or self._waiting is not None
 
     # ----- File > Export Code ---------------------------------------------------------------------
     def export(self, language: str, folder: str | Path, with_keras: bool = True) -> None:
@@ -94,7 +98,11 @@ class PortRunner(QObject):
         self.language = language
         inputs, engine = self._inputs()
         known = self._known_keras(inputs, with_keras)
-        if known is None:
+        if known is None and inputs is self.state.inputs and self.reference_coming():
+            self._waiting = (plan, Path(folder), inputs, engine)  # one Keras child at a time on this machine
+            self.stage.emit(f"{KERAS_STAGE} (the window's, for the same sequences)", 0.0)
+            self.busy_changed.emit(True)
+        elif known is None:
             self._start_keras(plan, Path(folder), inputs, engine)
         else:
             self._start_export(plan, Path(folder), inputs, engine, known)
@@ -119,6 +127,17 @@ class PortRunner(QObject):
         if inputs is self.state.inputs and reference is not None and reference.available:
             return KerasOutputs.of(reference)
         return None
+
+    def _on_reference(self) -> None:
+        """The window's reference arrived (or went with its inputs): the waiting export goes on."""
+        waiting, reference = self._waiting, self.state.reference
+        if waiting is None or (reference is None and waiting[2] is self.state.inputs):
+            return
+        self._waiting = None
+        if waiting[2] is self.state.inputs and reference is not None:
+            self._start_export(*waiting, KerasOutputs.of(reference))
+        else:  # new sequences replaced the ones being exported: Keras for those in a child of its own
+            self._start_keras(*waiting)
 
     def _start_keras(self, plan: PortPlan, folder: Path, inputs: list[np.ndarray],
                      engine: list[np.ndarray] | None) -> None:
@@ -218,6 +237,7 @@ class PortRunner(QObject):
         """Stop what runs now (a Keras child at once; a generated program after its current step)."""
         self._debounce.stop()
         self._poll.stop()
+        self._waiting = None
         job, self.keras_job = self.keras_job, None
         if job is not None:
             job.cancel()

@@ -100,6 +100,11 @@ class ReferenceRunner(QObject):
     def running(self) -> bool:
         return self.job is not None
 
+    @property
+    def coming(self) -> bool:
+        """A reference for the current inputs is on its way (running, or waiting for the inputs to settle)."""
+        return self.job is not None or self._debounce.isActive()
+
     def _on_document(self, document: Any) -> None:
         self._drop_job()
         self._debounce.stop()
