@@ -67,11 +67,11 @@ static float fexp(float x) {
 static float fsigmoid(float x) { return 1.0f / (1.0f + fexp(-x)); }
 
 static float ftanh(float x) {
-    float a = x < 0.0f ? -x : x, e = fexp(-2.0f * a), big = (1.0f - e) / (1.0f + e);
+    float a = fabsf(x), e = fexp(-2.0f * a), big = (1.0f - e) / (1.0f + e);
     float x2 = a * a;  /* near 0: the series, exact to float precision below 0.125 */
     float small = a * (1.0f + x2 * (-1.0f / 3.0f + x2 * (2.0f / 15.0f + x2 * (-17.0f / 315.0f))));
-    float y = a < 0.125f ? small : big;
-    return x < 0.0f ? -y : y;
+    float near = (float)(a < 0.125f);  /* a blend, not a branch: the sign of x is not predictable */
+    return copysignf(big + near * (small - big), x);
 }
 
 static float softplus1(float x) { return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
