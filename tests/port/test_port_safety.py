@@ -134,3 +134,14 @@ def test_generating_code_executes_nothing(crafted: tuple[Path, Path]) -> None:
     assert report["events"] == [], report["events"]
     assert all(size > 0 for size in report["sizes"])
     assert not marker.exists()
+
+
+def test_info_prints_names_with_control_characters_escaped(crafted: tuple[Path, Path], capsys) -> None:
+    from inspector.cli import main
+
+    path, _ = crafted
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\u2028" not in out
+    masking = [line for line in out.splitlines() if "int pwn" in line and "Masking" in line]
+    assert masking, "a layer name with a newline split its table row"
