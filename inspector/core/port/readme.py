@@ -10,6 +10,7 @@ from inspector.core.port.imperative import program
 from inspector.core.port.names import markdown_text
 from inspector.core.port.plan import LANGUAGE_TITLES, PortPlan
 from inspector.core.port.semantics import layer_notes
+from inspector.core.port.to_c import panelled
 from inspector.core.port.weights import port_weights
 
 
@@ -106,7 +107,7 @@ def _weights(plan: PortPlan) -> str:
         rows = ["| key in weights.npz | shape | what it is |", "|---|---|---|"]
         rows += [f"| `{w.key}` | {tuple(w.array.shape)} | {w.meaning} |" for w in port_weights(plan)]
         return "\n".join(rows)
-    prog = program(plan)
+    prog = panelled(program(plan)) if plan.language == "c" else program(plan)
     layout = ("In `model.c` the kernel and recurrent kernel are stored in panels of 32 columns (each panel "
               "[rows][32], the last one zero-padded; see PANEL in model.c), the order the step loop streams them in."
               if plan.language == "c" else "")
