@@ -13,7 +13,7 @@ from inspector.core.model.canonical import InputSpec, Layer, Model, keras_major
 from inspector.core.model.graph_config import Graph, LayerEntry, read_graph
 from inspector.core.model.layer_build import build_layer
 from inspector.core.model.model_warnings import model_warnings
-from inspector.core.model.weight_matching import NO_WEIGHTS, declares_weights, match_by_position
+from inspector.core.model.weight_matching import NO_WEIGHTS, check_store_match, declares_weights, match_by_position
 from inspector.core.model.weights_only import infer_weights_only
 
 
@@ -45,15 +45,15 @@ def _paired(raw: RawFile, architecture: Architecture) -> Model:
     container = "zip" if keras3 and raw.keras3_vars is not None else raw.container
     paired = replace(raw, config=architecture.config, keras_version=version, container=container,
                      is_weights_only=False)
-    model = _full_model(paired, by_position=raw.keras3_vars is None)
+    model = _full_model(paired, paired=True)
     return replace(model, architecture=architecture.path)
 
 
-def _full_model(raw: RawFile, by_position: bool = False) -> Model:
+def _full_model(raw: RawFile, paired: bool = False) -> Model:
     file_format = detect_format(raw)
     major = keras_major(raw.keras_version, file_format)
     graph = read_graph(raw.config, major)
-    stored = _with_weights(graph, raw, major if by_position else 0)
+    stored = _with_weights(graph, raw, major, paired)
     layers = tuple(_said_if_unweighted(_layer(entry, arrays, major), entry, arrays, major)
                    for entry, arrays in stored)
     model = Model(
@@ -106,20 +106,23 @@ def _looks_like_keras1(raw: RawFile) -> bool:
     return isinstance(body, list) or ("'output_dim'" in text and "'units'" not in text)
 
 
-def _with_weights(graph: Graph, raw: RawFile, by_position_major: int = 0) -> list[tuple[LayerEntry, list[StoredWeight]]]:
-    """Each config layer with its arrays: by group name in a full-model file; by position among layers with
-    weights (`by_position_major` = the architecture's Keras major) for a weights file paired with one."""
+def _with_weights(graph: Graph, raw: RawFile, major: int,
+                  paired: bool = False) -> list[tuple[LayerEntry, list[StoredWeight]]]:
+    """Each config layer with its arrays: legacy HDF5 by group name in a full-model file, by position among
+    layers with weights for a weights file `paired` with an architecture; a Keras 3 store by store key
+    (checked against the architecture when paired)."""
+    described = [(e.name, e.class_name, e.config) for e in graph.entries]
     if raw.keras3_vars is None:
-        weights = raw.layer_weights
-        if by_position_major:
-            described = [(e.name, e.class_name, e.config) for e in graph.entries]
-            weights = match_by_position(described, raw.layer_weights, by_position_major)
+        weights = match_by_position(described, raw.layer_weights, major) if paired else raw.layer_weights
         return [(entry, weights.get(entry.name, [])) for entry in graph.entries]
     all_arrays = [w for arrays in raw.keras3_vars.values() for w in arrays]
-    weighted = ([declares_weights(e.class_name, e.config, keras_major(raw.keras_version, "")) for e in graph.entries]
+    weighted = ([declares_weights(e.class_name, e.config, major) for e in graph.entries]
                 if keras3_store.written_by_tf213(all_arrays) else None)
     keys = keras3_store.store_keys([entry.stored_class for entry in graph.entries], weighted)
-    return [(entry, keras3_store.layer_arrays(raw.keras3_vars, key)) for entry, key in zip(graph.entries, keys)]
+    found = [keras3_store.layer_arrays(raw.keras3_vars, key) for key in keys]
+    if paired:
+        check_store_match(described, keys, found, keras3_store.top_level_keys(raw.keras3_vars), major)
+    return list(zip(graph.entries, found))
 
 
 def _layer(entry: LayerEntry, stored: list[StoredWeight], major: int) -> Layer:

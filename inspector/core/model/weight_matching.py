@@ -75,6 +75,22 @@ def match_by_position(layers: Sequence[tuple[str, str, Mapping[str, Any]]],
     return matched
 
 
+def check_store_match(layers: Sequence[tuple[str, str, Mapping[str, Any]]], keys: Sequence[str],
+                      found: Sequence[list[StoredWeight]], stored_keys: Sequence[str], keras_major: int) -> None:
+    """A Keras 3 weights store read with an architecture: every layer with weights finds fitting arrays
+    under its store key, and every stored layer is taken (Keras's load_weights refuses the same)."""
+    for (name, class_name, config), key, arrays in zip(layers, keys, found):
+        if arrays:
+            check_fit(name, class_name, config, key, arrays, keras_major)
+        elif declares_weights(class_name, config, keras_major):
+            raise UnsupportedModel(f"layer {name!r} ({class_name}) finds no weights in the weights file (Keras "
+                                   f"would look under {key}); they are not the same network")
+    unused = [key for key in stored_keys if key not in set(keys)]
+    if unused:
+        raise UnsupportedModel(f"the weights file holds weights under {unused[0]} that no layer of the "
+                               "architecture takes; they are not the same network")
+
+
 def _names(names: Any) -> str:
     listed = list(names)
     return ", ".join(listed[:6]) + (", ..." if len(listed) > 6 else "")

@@ -152,3 +152,19 @@ def test_a_declared_layer_without_weights_is_said_loudly(tmp_path: Path) -> None
     enc = model.layer("enc")
     assert not enc.runnable and "holds none" in enc.reason
     assert any(w.startswith("layer enc (LSTM)") and "holds none" in w for w in model.warnings)
+
+
+def test_a_weights_store_of_another_network_is_refused_in_one_line() -> None:
+    with pytest.raises(UnsupportedModel, match=r"layer 'cells' \(Sequential\) finds no weights .* layers/rnn"):
+        open_model(f"{stem('functional', 'tf215')}.weights.h5", f"{stem('stacked', 'tf215')}.json")
+
+
+def test_a_weights_store_with_an_extra_layer_is_refused(tmp_path: Path) -> None:
+    config = json.loads(Path(f"{stem('functional', 'tf215')}.json").read_text())
+    body = config["config"]
+    body["layers"] = [layer for layer in body["layers"] if layer["config"]["name"] != "head"]
+    body["output_layers"] = [["both_ways", 0, 0]]
+    path = tmp_path / "no_head.json"
+    path.write_text(json.dumps(config))
+    with pytest.raises(UnsupportedModel, match="holds weights under layers/dense that no layer"):
+        open_model(f"{stem('functional', 'tf215')}.weights.h5", path)
