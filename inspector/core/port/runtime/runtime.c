@@ -142,7 +142,8 @@ static void act_rows(float *x, size_t n, int width, int act) {
 #define SMALL 8
 
 /* acc[from..to) += v[0..n) @ M[0..n)[from..to): a whole panel keeps its PANEL sums in registers. */
-static void gemv_add(const float *v, int n, const float *M, int from, int to, float *acc) {
+static void gemv_add(const float *restrict v, int n, const float *restrict M, int from, int to,
+                     float *restrict acc) {
     int j0 = from, k, j;
     for (; j0 < to; ) {
         const float *p = M + (size_t)(j0 / PANEL) * (size_t)n * PANEL;
@@ -266,7 +267,8 @@ static void add_recurrent(const rnn_layer *w, const float *h, float *pre, int fr
 
 /* One time step of one sample. xp: x @ W + b for this step (the hoisted input projection).
    h, c are updated in place; pre and inner are scratch of G*u floats. */
-static void cell_step(const rnn_layer *w, const float *xp, float *h, float *c, float *pre, float *inner) {
+static void cell_step(const rnn_layer *w, const float *restrict xp, float *restrict h, float *restrict c,
+                      float *restrict pre, float *restrict inner) {
     int j, u = w->units, G = w->gates;
     if (w->kind == KIND_GRU) {
         if (w->reset_after && w->ract == ACT_SIGMOID && w->act == ACT_TANH) {  /* one pass over the units */
