@@ -133,11 +133,18 @@ function masking(x, value) {
 // ---- recurrent layers: weights fused per layer, gates side by side in each row ----
 
 function addRecurrent(w, h, pre, from, to) {
-  const width = w.gates * w.units;
-  for (let k = 0; k < w.units; k++) {
+  const width = w.gates * w.units, units = w.units, U = w.U;
+  for (let k = 0; k < units; k++) {
     const hk = h[k], row = k * width;
-    for (let j = from; j < to; j++) pre[j] += hk * w.U[row + j];
+    for (let j = from; j < to; j++) pre[j] += hk * U[row + j];
   }
+}
+
+// scratch arrays kept on the layer between calls (streaming allocates nothing per step)
+function scratch(w, name, length) {
+  const key = "_" + name;
+  if (!w[key] || w[key].length !== length) w[key] = new Float32Array(length);
+  return w[key];
 }
 
 function cellStep(w, xp, xOff, h, c, pre, inner) {
@@ -186,8 +193,8 @@ function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
   if (x.shape.length !== 3 || x.shape[2] !== w.inputs) fail(`recurrent layer: bad input shape ${x.shape}`);
   const [B, T] = x.shape, u = w.units, width = w.gates * u;
   const out = tensor(sequences ? [B, T, u] : [B, u]), hOut = tensor([B, u]), cOut = tensor([B, u]);
-  const xp = new Float32Array(B * T * width), pre = new Float32Array(width), inner = new Float32Array(width);
-  const prev = new Float32Array(u);
+  const xp = scratch(w, "xp", B * T * width), pre = scratch(w, "pre", width), inner = scratch(w, "inner", width);
+  const prev = scratch(w, "prev", u);
   matmulRows(x.data, 0, B * T, w.inputs, w.W, w.b, width, xp, 0); // hoisted out of the loop
   for (let b = 0; b < B; b++) {
     const h = hOut.data.subarray(b * u, (b + 1) * u), c = cOut.data.subarray(b * u, (b + 1) * u);
@@ -199,13 +206,14 @@ function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
     for (let s = 0; s < T; s++) {
       const t = w.backwards ? T - 1 - s : s;
       const o = (b * (sequences ? T : 1) + (sequences ? s : 0)) * u;
+      const y = out.data;
       if (mask && mask.data[b * T + t] === 0) {
-        for (let j = 0; j < u; j++) out.data[o + j] = zeroOutput ? 0 : prev[j];
+        for (let j = 0; j < u; j++) y[o + j] = zeroOutput ? 0 : prev[j];
       } else {
         cellStep(w, xp, (b * T + t) * width, h, c, pre, inner);
-        out.data.set(h, o);
+        for (let j = 0; j < u; j++) y[o + j] = h[j];
       }
-      prev.set(out.data.subarray(o, o + u));
+      for (let j = 0; j < u; j++) prev[j] = y[o + j];
     }
     if (keep) {
       keep.set(h, b * 2 * u);
