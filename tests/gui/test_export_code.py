@@ -4,6 +4,7 @@ refusals by layer and language, a missing toolchain, Cancel (the Keras child is 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,16 @@ def test_new_sequences_run_the_port_again(qtbot, window, open_and_wait, tmp_path
     assert port.inputs is window.state.inputs and port.outputs[0].shape[0] == 2
     reference = keras_reference(qtbot, window)  # Keras for the new sequences
     assert compare_arrays(port.outputs[0], reference.outputs[0], port_tolerance(port.inputs)).ok
+    # sequences that change while an export runs: the export finishes with its proof, then the port follows
+    dialog = window.show_export_code()
+    dialog.language_box.setCurrentIndex(dialog.language_box.findData("c" if shutil.which("cc") else "numpy"))
+    dialog.folder_edit.setText(str(tmp_path / "again"))
+    dialog.start()
+    window.state.set_inputs([x[:, ::2]])
+    qtbot.waitUntil(lambda: not dialog.waiting, timeout=60000)
+    assert "port agrees" in dialog.message.text() and "against Keras" in dialog.message.text()
+    qtbot.waitUntil(lambda: window.state.port is not None, timeout=30000)
+    assert window.state.port.inputs is window.state.inputs and window.state.port.outputs[0].shape[0] == 1
 
 
 def test_run_ported_code_without_an_export_builds_a_temporary_port(qtbot, window, open_and_wait) -> None:

@@ -56,6 +56,7 @@ class PortRunner(QObject):
         self.state = state
         self.reference_coming = reference_coming  # the window's Keras reference for its inputs is on its way
         self._waiting: tuple | None = None  # an export waiting for that reference
+        self._exporting = False  # an export runs (new sequences wait for it instead of outdating it)
         self.job_factory = job_factory
         self.language = "numpy"  # of Run Ported Code before any export: the last one chosen
         self.plan: PortPlan | None = None  # the built port of the open model, and its folder
@@ -95,6 +96,7 @@ class PortRunner(QObject):
         except InspectorError as error:
             self.failed.emit(str(error))
             return
+        self._exporting = True
         self.language = language
         inputs, engine = self._inputs()
         known = self._known_keras(inputs, with_keras)
@@ -174,7 +176,7 @@ class PortRunner(QObject):
         self.stage.emit(ALL_STAGES[at], fraction)
 
     def _take_export(self, plan: PortPlan, exported: PortedRun, announce: bool) -> None:
-        self.plan, self.folder = plan, exported.folder
+        self.plan, self.folder, self._exporting = plan, exported.folder, False
         if announce:
             self.exported.emit(exported)
         self.state.set_port(exported)  # taken only when it ran on the window's sequences
@@ -188,8 +190,8 @@ class PortRunner(QObject):
         """The port's outputs for the state's sequences (building the port in a temporary folder if needed)."""
         self._debounce.stop()
         state = self.state
-        if state.document is None or not state.inputs or self.keras_job is not None:
-            return
+        if state.document is None or not state.inputs or self._exporting:
+            return  # an export that runs now runs the port on the new sequences when it is done
         inputs, plan, folder = state.inputs, self.plan, self.folder
         if plan is None or folder is None:
             self._build_temporary(inputs)
@@ -218,6 +220,7 @@ class PortRunner(QObject):
         self.state.show_status(f"ran the ported {ported.title} code on {len(ported.outputs[0])} sequence(s)")
 
     def _failed(self, reason: str) -> None:
+        self._exporting = False
         self._poll.stop()
         self.keras_job = None  # its start failed, or nothing was waiting for it
         self.failed.emit(reason)
@@ -237,7 +240,7 @@ class PortRunner(QObject):
         """Stop what runs now (a Keras child at once; a generated program after its current step)."""
         self._debounce.stop()
         self._poll.stop()
-        self._waiting = None
+        self._waiting, self._exporting = None, False
         job, self.keras_job = self.keras_job, None
         if job is not None:
             job.cancel()
