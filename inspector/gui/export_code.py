@@ -102,6 +102,9 @@ class ExportCodeDialog(QDialog):
         for widget in (self.progress, self.stage_label, self.message):
             layout.addWidget(widget)
         layout.addStretch(1)
+        layout.addLayout(self._build_buttons())
+
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.open_button = QPushButton("Open Folder")
         self.open_button.clicked.connect(self.open_folder)
@@ -115,7 +118,7 @@ class ExportCodeDialog(QDialog):
         buttons.addStretch(1)
         for button in (self.export_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
-        layout.addLayout(buttons)
+        return buttons
 
     @property
     def language(self) -> str:
