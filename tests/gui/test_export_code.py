@@ -185,3 +185,16 @@ def test_cancel_stops_the_keras_child(qtbot, window, open_and_wait, tmp_path: Pa
     assert "cancelled" in dialog.message.text() and not window.port_runner.busy
     assert window.state.port is None and not (tmp_path / "port").exists()
     assert dialog.export_button.isEnabled()
+
+
+def test_without_keras_the_dialog_says_why(qtbot, window, open_and_wait, tmp_path: Path) -> None:
+    window.reference_runner.auto_action.setChecked(False)
+    open_and_wait(demo="sine_gru")
+    dialog = window.show_export_code()
+    dialog.keras_box.setChecked(False)
+    dialog = export(qtbot, window, "numpy", tmp_path / "port")
+    text = dialog.message.text()
+    assert "not compared: not asked for" in text and "against the numpy engine" in text
+    assert "# computed by the LSTM Inspector numpy engine" in (tmp_path / "port" / "expected_output.txt").read_text()
+    row = port_rows(qtbot, window)[0]
+    assert row[4] == "agrees" and "max |port - manual|" in row[5]
