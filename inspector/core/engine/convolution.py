@@ -83,10 +83,10 @@ def convolve(
     rank = kernel.ndim - 2
     if groups > 1:
         return _grouped(x, kernel, strides, padding, dilation, groups)
-    patches = windows(x, kernel.shape[:rank], strides, dilation, padding)
-    patch_axes = tuple(range(1 + rank, 2 + 2 * rank))
-    kernel_axes = (rank,) + tuple(range(rank))
-    return np.tensordot(patches, kernel, axes=(patch_axes, kernel_axes))
+    patches = windows(x, kernel.shape[:rank], strides, dilation, padding)  # [b, *out, in, *k]
+    rows = np.ascontiguousarray(np.moveaxis(patches, 1 + rank, -1))  # im2col rows in the kernel's (*k, in) order
+    flat = rows.reshape(-1, int(np.prod(kernel.shape[:-1])))
+    return (flat @ kernel.reshape(-1, kernel.shape[-1])).reshape(rows.shape[: 1 + rank] + (kernel.shape[-1],))
 
 
 def _grouped(x: Array, kernel: Array, strides: Sequence[int], padding: str, dilation: Sequence[int],
@@ -126,10 +126,9 @@ def depthwise(x: Array, kernel: Array, strides: Sequence[int], padding: str, dil
     rank = kernel.ndim - 2
     channels, multiplier = kernel.shape[-2:]
     patches = windows(x, kernel.shape[:rank], strides, dilation, padding)  # [b, *out, c, *k]
-    taps = int(np.prod(kernel.shape[:rank]))
-    flat = patches.reshape(patches.shape[: 1 + rank] + (channels, 1, taps))
-    weights = np.moveaxis(kernel.reshape(taps, channels, multiplier), 1, 0)  # [c, taps, m]
-    y = np.matmul(flat, weights)  # [b, *out, c, 1, m]
+    y = np.zeros(patches.shape[: 2 + rank] + (multiplier,), dtype=np.result_type(x, kernel))
+    for tap in np.ndindex(*kernel.shape[:rank]):  # one multiply-add per kernel tap, over every channel
+        y += patches[(Ellipsis, *tap)][..., None] * kernel[tap]
     return y.reshape(y.shape[: 1 + rank] + (channels * multiplier,))
 
 

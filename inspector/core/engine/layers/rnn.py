@@ -111,6 +111,7 @@ def _direction_trace(
         return cell.layout.restore(batch_first, 2, pre_activation)
 
     states = [batch_major(s) for s in run.states]
+    assert run.pre is not None and run.act is not None  # recorded: the trace asked for them
     return DirectionTrace(
         layer=name,
         direction=direction,
