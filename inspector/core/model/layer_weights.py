@@ -41,6 +41,9 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
     if class_name in DEPTHWISE_CLASSES:
         kernels = ["depthwise_kernel"] + (["pointwise_kernel"] if class_name.startswith("Separable") else [])
         return kernels + (["bias"] if use_bias else [])
+    if class_name == "MultiHeadAttention":  # found by name (_attention_roles); this is get_weights() order
+        parts = ("query", "key", "value", "attention_output")
+        return [f"{p}_{kind}" for p in parts for kind in ("kernel", "bias") if kind == "kernel" or use_bias]
     if class_name == "EinsumDense":
         return ["kernel"] + (["bias"] if config.get("bias_axes") else [])
     if class_name == "Embedding":
