@@ -28,7 +28,7 @@ def write_heavy_file(path: Path) -> Path:
 
 def payload_code(marker: Path):
     """A live payload for this very Python: run, it writes `marker`."""
-    source = f"lambda x: (open({str(marker)!r}, 'w').write('ran'), x)[1]"
+    source = f"lambda x: (__import__('pathlib').Path({str(marker)!r}).write_text('ran'), x)[1]"
     return compile(source, "<payload from the model file>", "eval").co_consts[0]
 
 

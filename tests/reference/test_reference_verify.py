@@ -100,7 +100,7 @@ def test_disagreement_is_exit_1_with_the_cause(corpus_batch: Batch, corpus_dir: 
         def wait(self):
             return [case.result]
 
-    monkeypatch.setattr(verify, "open_model", lambda path: broken)
+    monkeypatch.setattr(verify, "open_model_argument", lambda args: broken)
     monkeypatch.setattr(verify, "ReferenceJob", Answered)
     given = corpus_dir / "refs" / f"{KERAS3_FILE}.input.npz"
     code, out, _ = run_verify(str(case.model.path), "--input", str(given), "--json")
