@@ -92,8 +92,9 @@ function matmulRows(x, xOff, rows, inp, W, b, out, y, yOff) {
 
 function dense(x, W, b, inp, out, act) {
   if (last(x) !== inp) fail(`dense: expected ${inp} features, got ${last(x)}`);
-  const y = like(x, out);
-  matmulRows(x.data, 0, x.data.length / inp, inp, W, b, out, y.data, 0);
+  const y = like(x, out), sums = new Float64Array(y.data.length);
+  matmulRows(x.data, 0, x.data.length / inp, inp, W, b, out, sums, 0);
+  y.data.set(sums);
   actApply(y.data, 0, y.data.length, out, act);
   return y;
 }
@@ -140,10 +141,11 @@ function addRecurrent(w, h, pre, from, to) {
   }
 }
 
-// scratch arrays kept on the layer between calls (streaming allocates nothing per step)
+// scratch arrays kept on the layer between calls (streaming allocates nothing per step); sums are
+// kept in double precision (typed-array loops in float64 are what JavaScript engines run fastest)
 function scratch(w, name, length) {
   const key = "_" + name;
-  if (!w[key] || w[key].length !== length) w[key] = new Float32Array(length);
+  if (!w[key] || w[key].length !== length) w[key] = new Float64Array(length);
   return w[key];
 }
 
@@ -194,7 +196,7 @@ function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
   const [B, T] = x.shape, u = w.units, width = w.gates * u;
   const out = tensor(sequences ? [B, T, u] : [B, u]), hOut = tensor([B, u]), cOut = tensor([B, u]);
   const xp = scratch(w, "xp", B * T * width), pre = scratch(w, "pre", width), inner = scratch(w, "inner", width);
-  const prev = scratch(w, "prev", u);
+  const prev = scratch(w, "prev", u);  // (matmulRows fills xp, a Float64Array like dense's sums)
   matmulRows(x.data, 0, B * T, w.inputs, w.W, w.b, width, xp, 0); // hoisted out of the loop
   for (let b = 0; b < B; b++) {
     const h = hOut.data.subarray(b * u, (b + 1) * u), c = cOut.data.subarray(b * u, (b + 1) * u);
