@@ -150,12 +150,24 @@ static void gemv_add(const float *restrict v, int n, const float *restrict M, in
         int at = j0 % PANEL;
         if (at == 0 && j0 + PANEL <= to) {
             float s[PANEL];
+#if defined(__AVX__)  /* registers enough for two independent sets of sums: even and odd rows */
+            float t[PANEL];
+            for (j = 0; j < PANEL; j++) { s[j] = acc[j0 + j]; t[j] = 0.0f; }
+            for (k = 0; k + 1 < n; k += 2) {
+                const float vk = v[k], vl = v[k + 1], *row = p + (size_t)k * PANEL;
+                for (j = 0; j < PANEL; j++) { s[j] += vk * row[j]; t[j] += vl * row[PANEL + j]; }
+            }
+            for (; k < n; k++)
+                for (j = 0; j < PANEL; j++) s[j] += v[k] * p[(size_t)k * PANEL + j];
+            for (j = 0; j < PANEL; j++) acc[j0 + j] = s[j] + t[j];
+#else
             for (j = 0; j < PANEL; j++) s[j] = acc[j0 + j];
             for (k = 0; k < n; k++) {
                 const float vk = v[k], *row = p + (size_t)k * PANEL;
                 for (j = 0; j < PANEL; j++) s[j] += vk * row[j];
             }
             for (j = 0; j < PANEL; j++) acc[j0 + j] = s[j];
+#endif
             j0 += PANEL;
         } else if (at % SMALL == 0 && j0 + SMALL <= to) {
             float s[SMALL];
