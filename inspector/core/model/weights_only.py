@@ -87,8 +87,11 @@ def _keras1_owner(group: str, name: str) -> str:
 
 
 def _direction(owner: str) -> str:
-    last = owner.rsplit("/", 1)[-1]
-    return "forward" if last.startswith("forward") else "backward" if last.startswith("backward") else owner
+    """'forward_lstm_1', or (tf.keras 2.3+) 'both_ways/forward_gru/gru_cell': the part naming the direction."""
+    for part in reversed(owner.split("/")):
+        if part.startswith(("forward", "backward")):
+            return "forward" if part.startswith("forward") else "backward"
+    return owner
 
 
 def _infer(name: str, stored: list[StoredWeight], writer: Writer, inside: str = "") -> Layer:

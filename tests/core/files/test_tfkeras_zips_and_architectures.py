@@ -168,3 +168,11 @@ def test_a_weights_store_with_an_extra_layer_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(config))
     with pytest.raises(UnsupportedModel, match="holds weights under layers/dense that no layer"):
         open_model(f"{stem('functional', 'tf215')}.weights.h5", path)
+
+
+def test_weights_alone_show_a_bidirectional_layer_by_its_directions() -> None:
+    """tf.keras 2.3+ names Bidirectional weights 'both_ways/forward_gru/gru_cell/kernel:0'."""
+    model = open_model(f"{stem('functional', 'tf215')}.legacy.h5")
+    assert [(layer.name, layer.class_name) for layer in model.layers] == [
+        ("enc", "LSTM"), ("both_ways", "Bidirectional"), ("head", "Dense")]
+    assert not any("custom" in w for w in model.warnings)
