@@ -18,7 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.commands.model_argument import add_model_argument, open_model_argument
+from inspector.commands.model_argument import (
+    add_input_argument,
+    add_model_argument,
+    add_timeout_argument,
+    open_model_argument,
+)
 from inspector.core.analysis.verification import ReferenceResult, verify_against_keras
 from inspector.core.errors import InspectorError
 from inspector.core.model.canonical import Model
@@ -34,14 +39,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "without a display. Keras runs in a separate process for the predictions' reference (skip it with "
         "--no-reference). Prints each file written; exit status 2 on a bad model, input or folder.")
     add_model_argument(parser)
-    parser.add_argument("--input", metavar="IN", help=".npy, .npz (in0, in1, ...) or .csv; default: the demo "
-                        "sequence for a bundled demo, else a sine (random token ids for Embedding inputs)")
+    add_input_argument(parser, "the demo sequence for a bundled demo, else a sine (random token ids for "
+                       "Embedding inputs)")
     parser.add_argument("--out", metavar="DIR", required=True, help="folder for the files (created if needed)")
     parser.add_argument("--sequence", type=int, default=0, metavar="K",
                         help="the sequence (row of the input batch) the time and prediction plots show (default 0)")
     parser.add_argument("--no-reference", action="store_true", help="do not run Keras; plot the numpy output only")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_EXPORT_TIMEOUT, metavar="S",
-                        help=f"seconds Keras may take for the reference (default {DEFAULT_EXPORT_TIMEOUT:g})")
+    add_timeout_argument(parser, DEFAULT_EXPORT_TIMEOUT, "compute the reference")
     parser.set_defaults(run=run)
 
 

@@ -27,3 +27,17 @@ def open_model_argument(args: argparse.Namespace) -> Model:
     """The model named on the command line, read in a child process ("still reading ..." when slow)."""
     with still_reading(args.model):
         return open_model_isolated(args.model, architecture=getattr(args, "architecture", None))
+
+
+INPUT_FORMATS = ".npy (one input), .npz (in0, in1, ...) or .csv (rows = time steps)"
+
+
+def add_input_argument(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """--input IN; required unless `default` says what is used without it."""
+    help_text = INPUT_FORMATS + (f"; default: {default}" if default else "")
+    parser.add_argument("--input", metavar="IN", required=default is None, help=help_text)
+
+
+def add_timeout_argument(parser: argparse.ArgumentParser, default: float, what: str = "load and run the model") -> None:
+    parser.add_argument("--timeout", type=float, default=default, metavar="S",
+                        help=f"seconds Keras may take to {what} (default {default:g})")

@@ -12,7 +12,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from inspector.commands.model_argument import add_model_argument, open_model_argument
+from inspector.commands.model_argument import (
+    add_input_argument,
+    add_model_argument,
+    add_timeout_argument,
+    open_model_argument,
+)
 from inspector.core.engine import run as run_engine
 from inspector.core.inputs.sequences import read_inputs
 from inspector.core.port import LANGUAGES, plan_port
@@ -32,11 +37,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_model_argument(parser)
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="numpy, js (ES module) or c (C99)")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder to write (created if missing)")
-    parser.add_argument("--input", metavar="IN", help=".npy, .npz (in0, in1, ...) or .csv; default: the seeded "
-                        "input `verify` uses")
+    add_input_argument(parser, "the seeded input `verify` uses")
     parser.add_argument("--no-reference", action="store_true", help="compare with the numpy engine only")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help=f"seconds Keras may take to load and run the model (default {DEFAULT_TIMEOUT:g})")
+    add_timeout_argument(parser, DEFAULT_TIMEOUT)
     parser.set_defaults(run=run)
 
 

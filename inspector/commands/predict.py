@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inspector.commands.model_argument import add_model_argument, open_model_argument
+from inspector.commands.model_argument import add_input_argument, add_model_argument, open_model_argument
 from inspector.core.engine import check_runnable
 from inspector.core.engine import run as run_engine
 from inspector.core.errors import InspectorError
@@ -31,8 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "and save its outputs, optionally every gate at every time step.",
     )
     add_model_argument(parser)
-    parser.add_argument("--input", required=True, metavar="IN",
-                        help=".npy (one input), .npz (in0, in1, ...) or .csv (rows = time steps)")
+    add_input_argument(parser)
     parser.add_argument("--output", required=True, metavar="OUT.npz", help="where to write out0, out1, ...")
     parser.add_argument("--trace", metavar="TRACE.npz",
                         help="also write every recurrent layer's gates, c, h and mask per time step")

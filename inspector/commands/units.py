@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 
-from inspector.commands.model_argument import add_model_argument, open_model_argument
+from inspector.commands.model_argument import add_input_argument, add_model_argument, open_model_argument
 from inspector.core.engine import check_runnable
 from inspector.core.engine import run as run_engine
 from inspector.core.engine.trace import DirectionTrace
@@ -47,8 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "right > 0.9), memory in steps 1/(1 - mean forget gate) (GRU: update gate), correlations of h with "
         "the input features and the model outputs, and whether the unit is dead. Masked steps are left out.")
     add_model_argument(parser)
-    parser.add_argument("--input", required=True, metavar="IN",
-                        help=".npy (one input), .npz (in0, in1, ...) or .csv (rows = time steps)")
+    add_input_argument(parser)
     parser.add_argument("--json", action="store_true", help="print a JSON list with one object per unit")
     parser.add_argument("--csv", metavar="FILE", help="also write the whole table, correlations included, to FILE")
     pattern = parser.add_argument_group("select a pattern and find it elsewhere")

@@ -14,7 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from inspector.commands.model_argument import add_model_argument, open_model_argument
+from inspector.commands.model_argument import (
+    add_input_argument,
+    add_model_argument,
+    add_timeout_argument,
+    open_model_argument,
+)
 from inspector.core.analysis.compare import json_number
 from inspector.core.analysis.verification import Verification, verify_against_keras
 from inspector.core.engine import check_runnable
@@ -32,11 +37,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Run the model in the numpy engine and in real Keras (in a separate process) and compare "
         "every layer's output. Exit status: 0 agree, 1 disagree, 2 error, 3 no Keras reference possible.")
     add_model_argument(parser)
-    parser.add_argument("--input", metavar="IN", help=".npy, .npz (in0, in1, ...) or .csv; "
-                        "default: a seeded random input shaped by the model (token ids for Embedding inputs)")
+    add_input_argument(parser, "a seeded random input shaped by the model (token ids for Embedding inputs)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help=f"seconds Keras may take to load and run the model (default {DEFAULT_TIMEOUT:g})")
+    add_timeout_argument(parser, DEFAULT_TIMEOUT)
     parser.set_defaults(run=run)
 
 
