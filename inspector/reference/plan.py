@@ -74,10 +74,11 @@ def walk_layers(layers: tuple[Layer, ...] | list[Layer], prefix: str = "") -> It
 
 def _layer_code(layer: Layer) -> str:
     classes = [layer.stored_class or layer.class_name, layer.class_name, *nested_classes(layer.config)]
+    operation = layer.class_name if layer.config.get("keras_operation") else None  # built-in keras.ops
     for name in classes:
         if name in CODE_CLASSES or name == "Lambda":
             return f"is a {name} layer: it holds Python code that Keras would execute when loading the file"
-        if name not in BUILTIN_CLASSES:
+        if name not in BUILTIN_CLASSES and name != operation:
             return f"has class {name!r}, which is not a built-in Keras layer (custom or unknown code)"
     marker = _code_marker(layer.config)
     return f"has serialized Python code in its config ({marker})" if marker else ""

@@ -123,6 +123,11 @@ def refusal(class_name: str) -> str:
     return f"{class_name} is not a built-in Keras layer (custom code); LSTM Inspector cannot run it"
 
 
+def operation_refusal(operation: str) -> str:
+    """Why a Keras 3 operation recorded in a Functional graph (keras.ops on symbolic tensors) does not run."""
+    return f"a Keras operation ({operation}) recorded in the model graph is {NOT_YET}"
+
+
 def option_refusal(class_name: str, config: dict[str, Any]) -> str:
     """Why a runnable class cannot run with these options ("" when it can)."""
     if class_name == "UpSampling2D" and config.get("interpolation", "nearest") not in ("nearest", "bilinear"):

@@ -31,6 +31,7 @@ KERAS1_CLASSES = {"Convolution1D": "Conv1D", "AtrousConvolution1D": "Conv1D", "C
                   "TimeDistributedDense": "TimeDistributed"}
 KERAS1_KERNEL_KEYS = ("nb_row", "nb_col", "kernel_dim1", "kernel_dim2", "kernel_dim3")
 DATA_FORMATS = {"th": "channels_first", "tf": "channels_last"}
+OPERATION_MODULES = ("keras.src.ops.", "keras.ops.")
 CELL_CLASSES = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}
 KERAS2_CLASSES = {"CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU", "Model": "Functional",
                   "SyncBatchNormalization": "BatchNormalization"}
@@ -46,7 +47,12 @@ def unwrap(obj: Any) -> Any:
         return obj["config"].get("name", "float32")
     if obj.get("class_name") == "__keras_tensor__":
         return obj  # graph code reads these
-    return {k: unwrap(v) for k, v in obj.items() if k not in ("module", "registered_name", "shared_object_id")}
+    plain = {k: unwrap(v) for k, v in obj.items() if k not in ("module", "registered_name", "shared_object_id")}
+    module = obj.get("module")
+    if isinstance(module, str) and module.startswith(OPERATION_MODULES) and isinstance(plain.get("config"), dict):
+        # a keras.ops call on symbolic tensors, recorded in a Functional graph like a layer
+        plain["config"]["keras_operation"] = f"{module.removeprefix('keras.src.')}.{obj.get('class_name')}"
+    return plain
 
 
 def normalize_layer(class_name: str, config: dict[str, Any], keras_major: int) -> tuple[str, dict[str, Any]]:

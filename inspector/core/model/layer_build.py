@@ -12,7 +12,14 @@ from typing import Any
 from inspector.core.errors import InspectorError, UnsupportedModel
 from inspector.core.io.containers import StoredWeight
 from inspector.core.model.activations import activation_name
-from inspector.core.model.builtin_layers import CODE_CLASSES, RUNNABLE_CLASSES, option_refusal, refusal
+from inspector.core.model.builtin_layers import (
+    CODE_CLASSES,
+    REFUSED,
+    RUNNABLE_CLASSES,
+    operation_refusal,
+    option_refusal,
+    refusal,
+)
 from inspector.core.model.canonical import Call, Layer, frozen_mapping
 from inspector.core.model.dialects import normalize_layer
 from inspector.core.model.layer_weights import assign, raw_roles
@@ -53,6 +60,8 @@ def _bind_activations(config: dict[str, Any], keras_major: int) -> str:
 def _why_not_runnable(class_name: str, stored_class: str, config: dict[str, Any]) -> str:
     if stored_class in CODE_CLASSES or class_name in CODE_CLASSES:
         return CODE_CLASSES.get(stored_class) or CODE_CLASSES[class_name]
+    if config.get("keras_operation"):
+        return refusal(class_name) if class_name in REFUSED else operation_refusal(str(config["keras_operation"]))
     if class_name in NESTED_MODELS:  # a model used as a layer runs when its layers do (see the children)
         return str(config.get("unsupported") or "")
     if config.get("unsupported"):

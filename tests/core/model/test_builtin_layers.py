@@ -23,7 +23,8 @@ from inspector.core.model.builtin_layers import (
     option_refusal,
     refusal,
 )
-from inspector.core.model.dialects import normalize_layer
+from inspector.core.model.dialects import normalize_layer, unwrap
+from inspector.core.model.graph_config import entry as graph_entry
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 GRAPH_CLASSES = {"InputLayer"}  # fed by the graph itself, no layer function
@@ -119,3 +120,16 @@ def test_options_the_engine_does_not_take_are_refused_by_name() -> None:
     assert option_refusal("UpSampling2D", {"interpolation": "bilinear"}) == ""
     assert "attention_axes" in option_refusal("MultiHeadAttention", {"attention_axes": [1, 2]})
     assert option_refusal("MultiHeadAttention", {"attention_axes": [1]}) == ""
+
+
+def test_keras3_operations_in_a_graph_are_named_as_operations() -> None:
+    """keras.ops on symbolic tensors are recorded like layers, with a keras.src.ops module."""
+    stored = {"module": "keras.src.ops.numpy", "class_name": "Sin", "config": {"name": "sin"},
+              "registered_name": "Sin", "name": "sin", "inbound_nodes": []}
+    entry = graph_entry(unwrap(stored), 3)
+    layer = layer_build.build_layer(entry.class_name, entry.stored_class, entry.config, [], 3)
+    assert not layer.runnable and "Keras operation (ops.numpy.Sin)" in layer.reason
+    assert "custom code" not in layer.reason
+    mask_op = graph_entry(unwrap({**stored, "class_name": "NotEqual", "config": {"name": "not_equal"}}), 3)
+    reason = layer_build.build_layer(mask_op.class_name, mask_op.stored_class, mask_op.config, [], 3).reason
+    assert REFUSED["NotEqual"] in reason
