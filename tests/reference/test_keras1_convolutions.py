@@ -21,6 +21,16 @@ from inspector.core.model.load import open_model
 CHILD = Path(__file__).with_name("keras1_conv_child.py")
 # name: (Keras 1 class, Keras 1 config, Keras 2 class and config, kernel shape as Keras 1 stored it, input)
 CASES = {
+    "conv1d": ("Convolution1D",
+               {"nb_filter": 3, "filter_length": 3, "border_mode": "same", "subsample_length": 1,
+                "activation": "relu"},
+               ("Conv1D", {"filters": 3, "kernel_size": 3, "padding": "same", "activation": "relu"}),
+               (3, 1, 4, 3), (2, 7, 4)),
+    "atrous1d": ("AtrousConvolution1D",
+                 {"nb_filter": 2, "filter_length": 2, "atrous_rate": 2, "border_mode": "valid",
+                  "activation": "linear"},
+                 ("Conv1D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2}),
+                 (2, 1, 3, 2), (2, 8, 3)),
     "conv2d_th": ("Convolution2D",
                   {"nb_filter": 3, "nb_row": 3, "nb_col": 2, "border_mode": "same", "subsample": [1, 2],
                    "dim_ordering": "th", "activation": "relu"},
@@ -77,7 +87,7 @@ def test_keras1_convolutions_run_as_keras2_converted_them(tmp_path: Path) -> Non
     specs, arrays, ours = {}, {}, {}
     for name, (k1_class, k1_config, (k2_class, k2_config), kernel_shape, input_shape) in CASES.items():
         kernel = rng.normal(0, 0.5, kernel_shape).astype(np.float32)
-        bias = rng.normal(0, 0.5, kernel_shape[0] if k1_config["dim_ordering"] == "th" else kernel_shape[-1])
+        bias = rng.normal(0, 0.5, kernel_shape[0] if k1_config.get("dim_ordering") == "th" else kernel_shape[-1])
         x = rng.normal(0, 1, input_shape).astype(np.float32)
         write_keras1_file(tmp_path / f"{name}.h5", name, k1_class, k1_config, kernel, bias.astype(np.float32), x.shape)
         model = open_model(tmp_path / f"{name}.h5")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.zoo.spec import ONLY_KERAS3, Builder, Recipe, floats, seq, tokens
+from tests.zoo.spec import ONLY_KERAS3, ONLY_TF_KERAS, Builder, Recipe, floats, seq, tokens
 
 SHAPE = (6, 4)
 
@@ -105,6 +105,24 @@ def mha_masked_causal() -> Builder:
     return build
 
 
+def mha_scores(masked: bool) -> Builder:
+    """return_attention_scores: the scores are a second output; with padding and causal masks."""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        if masked:
+            ids = keras.Input(shape=(6,), dtype="int32")
+            query = value = L.Embedding(9, 4, mask_zero=True)(ids)
+            out, scores = L.MultiHeadAttention(2, 3)(query, value, return_attention_scores=True,
+                                                     use_causal_mask=True)
+            return keras.Model(ids, [out, scores])
+        query, value = keras.Input(shape=(6, 4)), keras.Input(shape=(5, 4))
+        out, scores = L.MultiHeadAttention(2, 3)(query, value, return_attention_scores=True)
+        return keras.Model([query, value], [out, scores])
+
+    return build
+
+
 def attention_recipes() -> list[Recipe]:
     return [
         Recipe("mha_self_lstm", mha_self(), (floats(*SHAPE),),
@@ -114,6 +132,10 @@ def attention_recipes() -> list[Recipe]:
         Recipe("mha_masked_causal", mha_masked_causal(),
                (tokens(7, 12, zero_steps=((0, 5, 7), (1, 4, 7))),),
                ("multiheadattention", "use_causal_mask", "masking", "embedding", "lstm")),
+        Recipe("mha_scores", mha_scores(False), (floats(6, 4), floats(5, 4)),
+               ("multiheadattention", "return_attention_scores", "multi_output")),
+        Recipe("mha_masked_scores", mha_scores(True), (tokens(6, 9, zero_steps=((0, 3, 6), (1, 5, 6))),),
+               ("multiheadattention", "return_attention_scores", "use_causal_mask", "masking")),
     ]
 
 
@@ -122,11 +144,23 @@ def inert_recipes() -> list[Recipe]:
         Recipe("inert_spatial_layers", seq((4, 5, 5, 2), lambda L: [
             L.TimeDistributed(L.SpatialDropout2D(0.5)), L.Reshape((4, 5, 5, 2, 1)),
             L.TimeDistributed(L.SpatialDropout3D(0.3)), L.Reshape((4, 50)),
-            L.ActivityRegularization(l1=0.1), L.GaussianNoise(1.0), L.LSTM(3)]),
+            L.ActivityRegularization(l1=0.1), L.GaussianNoise(1.0), L.Identity(), L.LSTM(3)]),
             (floats(4, 5, 5, 2),),
             ("spatialdropout2d", "spatialdropout3d", "activityregularization",
-             "inference_identity", "timedistributed", "lstm")),
+             "inference_identity", "identity", "timedistributed", "lstm")),
+        Recipe("tf_keras_only_layers", tf_keras_only_layers(), (floats(*SHAPE, scale=2.0),),
+               ("syncbatchnormalization", "thresholdedrelu", "lstm"), runtimes=ONLY_TF_KERAS,
+               note="SyncBatchNormalization and ThresholdedReLU are tf.keras only"),
     ]
+
+
+def tf_keras_only_layers() -> Builder:
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        return keras.Sequential([keras.Input(shape=SHAPE), L.LSTM(5, return_sequences=True),
+                                 L.experimental.SyncBatchNormalization(), L.ThresholdedReLU(0.3), L.GRU(2)])
+
+    return build
 
 
 def recipes() -> list[Recipe]:

@@ -53,6 +53,9 @@ def transpose_recipes() -> list[Recipe]:
             3, (3, 2), strides=(2, 3), activation="tanh")), img, ("conv2dtranspose", "strides")),
         Recipe("conv2d_transpose_same", one(IMAGE, lambda L: L.Conv2DTranspose(
             3, 3, strides=2, padding="same")), img, ("conv2dtranspose", "padding_same")),
+        Recipe("conv2d_transpose_dilation", one((5, 6, 3), lambda L: L.Conv2DTranspose(
+            2, 3, dilation_rate=2)), (floats(5, 6, 3),), ("conv2dtranspose", "dilation"),
+            runtimes=ONLY_TF_KERAS, note="Keras 3 hands this to a TensorFlow CPU kernel without dilation"),
         Recipe("conv3d_transpose", one(VOLUME, lambda L: L.Conv3DTranspose(
             2, 2, strides=(1, 2, 2), padding="same")), (floats(*VOLUME),),
             ("conv3dtranspose", "padding_same", "strides")),
@@ -64,6 +67,9 @@ def separable_recipes() -> list[Recipe]:
     return [
         Recipe("separable_conv1d", one((10, 3), lambda L: L.SeparableConv1D(
             4, 3, depth_multiplier=2, padding="same")), steps, ("separableconv1d",)),
+        Recipe("separable_conv1d_causal", one((10, 3), lambda L: L.SeparableConv1D(
+            4, 3, padding="causal", dilation_rate=2)), steps, ("separableconv1d", "padding_causal", "dilation"),
+            runtimes=ONLY_TF_KERAS, note="Keras 3 SeparableConv1D takes no causal padding"),
         Recipe("separable_conv2d", one(IMAGE, lambda L: L.SeparableConv2D(
             5, (3, 3), strides=2, activation="relu")), img, ("separableconv2d", "strides")),
         Recipe("depthwise_conv1d", one((10, 3), lambda L: L.DepthwiseConv1D(
@@ -102,9 +108,10 @@ def pooling_recipes() -> list[Recipe]:
                ("globalaveragepooling2d", "globalmaxpooling2d", "globalaveragepooling3d",
                 "globalmaxpooling3d", "functional")),
         Recipe("pool_adaptive", seq(VOLUME, lambda L: [
-            L.AdaptiveMaxPooling3D((3, 4, 3)), L.Reshape((3, 4, 6)), L.AdaptiveAveragePooling2D((2, 3)),
+            L.AdaptiveAveragePooling3D((4, 5, 3)), L.AdaptiveMaxPooling3D((3, 4, 3)), L.Reshape((3, 4, 6)),
+            L.AdaptiveAveragePooling2D((2, 3)),
             L.Reshape((6, 6)), L.AdaptiveAveragePooling1D(4), L.AdaptiveMaxPooling1D(3)]), vol,
-            ("adaptivemaxpooling3d", "adaptiveaveragepooling2d", "adaptiveaveragepooling1d",
+            ("adaptiveaveragepooling3d", "adaptivemaxpooling3d", "adaptiveaveragepooling2d", "adaptiveaveragepooling1d",
              "adaptivemaxpooling1d"), runtimes=ONLY_KERAS3, note="adaptive pooling is new in Keras 3.10"),
         Recipe("pool_adaptive_image", seq(IMAGE, lambda L: [
             L.AdaptiveMaxPooling2D((4, 4)), L.AdaptiveAveragePooling2D((3, 2))]), img,
