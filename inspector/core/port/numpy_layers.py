@@ -157,3 +157,59 @@ def weight(step_ident: str, role: str) -> str:
 
 
 Emitter = Callable[[PortStep, PortPlan], Emitted]
+
+
+def attention(step: PortStep, plan: PortPlan) -> Emitted:
+    """Attention (Luong: dot or concat scores) and AdditiveAttention (Bahdanau), as Keras at inference."""
+    layer, config = step.layer, step.layer.config
+    w = lambda role: f'weights["{step.ident}/{role}"]'  # noqa: E731
+    scale = "scale" in layer.weights and (layer.class_name != "AdditiveAttention" or config.get("use_scale", True))
+    lines = []
+    if layer.class_name == "AdditiveAttention":
+        lines.append("summed = np.tanh(query[:, :, None, :] + key[:, None, :, :])")
+        lines.append(f"scores = (summed * {w('scale')}).sum(axis=-1)" if scale else "scores = summed.sum(axis=-1)")
+    elif config.get("score_mode", "dot") == "concat":
+        joined = f"(query[:, :, None, :] + key[:, None, :, :]){' * ' + w('scale') if scale else ''}"
+        lines.append(f"scores = {w('concat_score_weight')} * np.tanh({joined}).sum(axis=-1)")
+    else:
+        lines.append(f"scores = query @ np.swapaxes(key, 1, 2){' * ' + w('scale') if scale else ''}")
+    lines += ["allowed = np.ones(scores.shape, bool) if value_mask is None else value_mask[:, None, :]"]
+    if config.get("use_causal_mask") or config.get("causal"):
+        lines.append("allowed = allowed & np.tril(np.ones(scores.shape[-2:], bool))[None]  # causal")
+    lines += ["scores = np.where(allowed, scores, scores - np.float32(1e9))  # hidden positions",
+              "attention_weights = softmax(scores)",
+              "output = attention_weights @ value",
+              "if query_mask is not None:",
+              "    output = np.where(query_mask[..., None], output, 0).astype(np.float32)"]
+    result = "[output, attention_weights]" if config.get("return_attention_scores") else "[output]"
+    source = header(step, "query, value, key, query_mask, value_mask, weights") + "".join(
+        f"    {line}\n" for line in lines) + f"    return {result}\n"
+    ins = step.inputs
+    key = ins[2].var if len(ins) > 2 else ins[1].var
+    outs = ", ".join(t.var for t in step.outputs)
+    call = (f"{outs}, = {step.ident}({ins[0].var}, {ins[1].var}, {key}, {mask_of(ins[0])}, "
+            f"{mask_of(ins[1])}, weights)")
+    return source, [call]
+
+
+def dot(step: PortStep, plan: PortPlan) -> Emitted:
+    """Keras Dot: batch_dot over one axis of each input, optionally of L2-normalised inputs."""
+    config = step.layer.config
+    axes = config.get("axes", -1)
+    axes = [axes, axes] if isinstance(axes, int) else [int(a) for a in axes]
+    lines = [f"a, b = {axes[0]} % x.ndim, {axes[1]} % y.ndim"]
+    if config.get("normalize"):
+        if plan.model.keras_major >= 3:  # x * min(rsqrt(sum x^2), 1e7), as Keras 3
+            lines += ["x = x * np.minimum(1 / np.sqrt(np.sum(x * x, axis=a, keepdims=True)), np.float32(1e7))",
+                      "y = y * np.minimum(1 / np.sqrt(np.sum(y * y, axis=b, keepdims=True)), np.float32(1e7))"]
+        else:  # x / sqrt(max(sum x^2, 1e-12)), as tf.keras
+            lines += ["x = x / np.sqrt(np.maximum(np.sum(x * x, axis=a, keepdims=True), np.float32(1e-12)))",
+                      "y = y / np.sqrt(np.maximum(np.sum(y * y, axis=b, keepdims=True), np.float32(1e-12)))"]
+    lines += ["xm, ym = np.moveaxis(x, a, -1), np.moveaxis(y, b, -1)",
+              "batch = x.shape[0]",
+              "flat = xm.reshape(batch, -1, xm.shape[-1]) @ np.swapaxes(ym.reshape(batch, -1, ym.shape[-1]), 1, 2)",
+              "out = flat.reshape((batch,) + xm.shape[1:-1] + ym.shape[1:-1])",
+              "return [out.reshape(batch, 1) if out.ndim == 1 else out]"]
+    source = header(step, "x, y") + "".join(f"    {line}\n" for line in lines)
+    outs = ", ".join(t.var for t in step.outputs)
+    return source, [f"{outs}, = {step.ident}({step.inputs[0].var}, {step.inputs[1].var})"]

@@ -26,7 +26,7 @@ COMMON = (
     "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
     "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
 )
-SUPPORTED = {"numpy": frozenset((*COMMON, "PReLU")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
+SUPPORTED = {"numpy": frozenset((*COMMON, "PReLU", "Attention", "AdditiveAttention", "Dot")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization",
                       "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",

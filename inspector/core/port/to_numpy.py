@@ -18,7 +18,9 @@ from inspector.core.port.names import comment_text
 from inspector.core.port.numpy_layers import (
     MERGE_EXPRESSIONS,
     Emitted,
+    attention,
     bidirectional,
+    dot,
     header,
     mask_of,
     recurrent,
@@ -158,6 +160,10 @@ def emit_step(step: PortStep, plan: PortPlan) -> Emitted:
         return recurrent(step, plan)
     if layer.class_name == "Bidirectional":
         return bidirectional(step, plan)
+    if layer.class_name in ("Attention", "AdditiveAttention"):
+        return attention(step, plan)
+    if layer.class_name == "Dot":
+        return dot(step, plan)
     outs = ", ".join(t.var for t in step.outputs)
     if layer.class_name in ELEMENTWISE_MERGES or layer.class_name == "Concatenate":
         expression = MERGE_EXPRESSIONS.get(layer.class_name) or (
@@ -235,7 +241,8 @@ def model_source(plan: PortPlan) -> str:
 
 
 def _activations(plan: PortPlan) -> list[str]:
-    names: set[str] = {"softmax"} if any(s.layer.class_name == "Softmax" for s in plan.steps) else set()
+    softmax = ("Softmax", "Attention", "AdditiveAttention")
+    names: set[str] = {"softmax"} if any(s.layer.class_name in softmax for s in plan.steps) else set()
     todo = [s.layer for s in plan.steps]
     while todo:
         layer = todo.pop()
