@@ -45,6 +45,20 @@ def preprocessing_recipes() -> list[Recipe]:
         Recipe("discretization_embedding", seq((7,), lambda L: [
             L.Discretization(bin_boundaries=[-1.0, -0.25, 0.1, 0.5, 1.5]), L.Embedding(6, 3),
             L.LSTM(2)]), (floats(7, scale=1.5),), ("discretization", "embedding", "lstm")),
+        Recipe("category_one_hot_lstm", seq((6,), lambda L: [
+            L.CategoryEncoding(num_tokens=8, output_mode="one_hot"), L.LSTM(3)], dtype="int32"),
+            (tokens(6, 8, low=0),), ("categoryencoding", "one_hot", "lstm"), runtimes=ONLY_KERAS3,
+            note="tf_keras one-hot encodes only one id per sample"),
+        Recipe("category_counts", seq((6,), lambda L: [
+            L.CategoryEncoding(num_tokens=8, output_mode="count"), L.Dense(4), L.RepeatVector(3), L.GRU(2)],
+            dtype="int32"), (tokens(6, 8, low=0),), ("categoryencoding", "count", "gru")),
+        Recipe("category_multi_hot", seq((6,), lambda L: [
+            L.CategoryEncoding(num_tokens=8, output_mode="multi_hot"), L.RepeatVector(3), L.LSTM(2)],
+            dtype="int32"), (tokens(6, 8, low=0),), ("categoryencoding", "multi_hot", "lstm")),
+        Recipe("category_one_hot_single", seq((1,), lambda L: [
+            L.CategoryEncoding(num_tokens=5, output_mode="one_hot"), L.RepeatVector(2),
+            L.TimeDistributed(L.Dense(2))], dtype="int32"), (tokens(1, 5, low=0),),
+            ("categoryencoding", "one_hot", "timedistributed")),
         Recipe("rescaling_lstm", seq(SHAPE, lambda L: [
             L.Rescaling(1 / 255.0, offset=-0.5), L.Rescaling([1.0, 2.0, -1.0, 0.5]),
             L.LSTM(3)]), inp, ("rescaling", "lstm")),

@@ -65,7 +65,8 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("LayerNormalization",), TF2),
     ClassGroup(("GroupNormalization", "UnitNormalization"), "tf.keras 2.11+, 3"),
     ClassGroup(("RMSNormalization",), "3.9+"),
-    ClassGroup(("Normalization", "Rescaling", "Discretization", "Resizing", "CenterCrop", "EinsumDense"), TF2),
+    ClassGroup(("Normalization", "Rescaling", "Discretization", "CategoryEncoding", "Resizing", "CenterCrop",
+                "EinsumDense"), TF2),
     ClassGroup(("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
                 "RandomBrightness", "RandomHeight", "RandomWidth"), "tf.keras 2.x, 3 (RandomHeight/Width: tf.keras)"),
     ClassGroup(("AugMix", "CutMix", "MixUp", "RandAugment", "RandomColorDegeneration", "RandomColorJitter",
@@ -97,7 +98,7 @@ GROUPS: tuple[ClassGroup, ...] = (
                "from the layer after it"),
     ClassGroup(("DenseFeatures",), "tf.keras 2.x", "takes a dictionary of TensorFlow feature columns: " + NOT_YET),
     ClassGroup(("Hashing", "HashedCrossing"), TF2, "hashes values with FarmHash: " + NOT_YET),
-    ClassGroup(("CategoryEncoding", "IntegerLookup", "DynamicEmbedding", "DynamicLookup"), TF2,
+    ClassGroup(("IntegerLookup", "DynamicEmbedding", "DynamicLookup"), TF2,
                "a lookup or category encoding layer: " + NOT_YET),
     ClassGroup(("RandomCrop",), TF2, "crops or resizes at inference in ways that differ between Keras versions: "
                + NOT_YET),
@@ -145,6 +146,9 @@ def option_refusal(class_name: str, config: dict[str, Any]) -> str:
             config.get("implementation", 1) not in (1, 2) or config.get("data_format") == "channels_first"
             or str(config.get("padding", "valid")).lower() != "valid"):
         return f"{class_name} other than implementation 1 or 2, channels_last, valid padding is {NOT_YET}"
+    if class_name == "CategoryEncoding" and (config.get("output_mode", "multi_hot") not in (
+            "one_hot", "multi_hot", "count") or config.get("sparse")):
+        return f"CategoryEncoding with output_mode {config.get('output_mode')!r} or sparse output is {NOT_YET}"
     if class_name == "Discretization" and config.get("output_mode", "int") != "int":
         return f"Discretization with output_mode {config.get('output_mode')!r} is {NOT_YET}"
     if class_name == "EinsumDense" and config.get("lora_rank"):

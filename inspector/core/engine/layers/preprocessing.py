@@ -1,7 +1,7 @@
 """Preprocessing layers with stored statistics that time-series models start with:
 Normalization ((x - mean) / max(sqrt(variance), 1e-7), or its inverse), Rescaling
-(x * scale + offset) and Discretization (bucket ids, as TensorFlow's Bucketize: the number of
-bin boundaries <= x, boundaries in float32).
+(x * scale + offset), Discretization (bucket ids, as TensorFlow's Bucketize: the number of
+bin boundaries <= x, boundaries in float32) and CategoryEncoding (one_hot, multi_hot, count).
 
 Numbers given in the config (Normalization(mean=..., variance=...), Rescaling(scale=[...]))
 are plain JSON numbers, or Keras 3's {"class_name": "__numpy__", "config": {"value": ...}}.
@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from inspector.core.engine.context import Context
+from inspector.core.engine.layers.core import token_ids
 from inspector.core.engine.registry import Array, Mask, register
 from inspector.core.errors import UnsupportedModel
+from inspector.core.model.builtin_layers import NOT_YET
 from inspector.core.model.canonical import Layer
 
 EPSILON = 1e-7  # keras.backend.epsilon()
@@ -80,3 +82,19 @@ def discretization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Co
         raise UnsupportedModel(f"layer {layer.name!r}: Discretization without bin_boundaries in its config")
     x = np.asarray(inputs[0], dtype=np.float32)
     return np.digitize(x, np.sort(boundaries.ravel()), right=False).astype(np.int64)
+
+
+@register("CategoryEncoding", mask="drop")
+def category_encoding(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """Token ids 0..num_tokens-1 -> one_hot ([..., ids] -> [..., ids, num_tokens], a last axis of 1 dropped),
+    or per sample multi_hot (0/1) or count over the ids of [batch, ids] (Keras's encode_categorical_inputs)."""
+    size = int(layer.config["num_tokens"])
+    ids = token_ids(layer, inputs[0], size)
+    mode = str(layer.config.get("output_mode", "multi_hot"))
+    table = np.eye(size, dtype=ctx.dtype)
+    if mode == "one_hot":
+        return table[ids[..., 0] if ids.ndim > 1 and ids.shape[-1] == 1 else ids]
+    if ids.ndim != 2:
+        raise UnsupportedModel(f"layer {layer.name!r}: {mode} encoding of ids shaped {ids.shape[1:]} is {NOT_YET}")
+    counts = table[ids].sum(axis=1)
+    return np.minimum(counts, 1) if mode == "multi_hot" else counts
