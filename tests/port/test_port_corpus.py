@@ -3,7 +3,7 @@
 refs/: every corpus file with a reference (tf_keras 2.21 or keras 3.15.1 outputs), tolerance as
 `verify` for the file's sequence length. Keras 1 files: the Deeplearning4j fixtures whose
 companions hold predictions of the original Keras 1.2 / 2.1, at 1e-4 like the engine's corpus test
-(tests/core/engine/test_corpus_refs.py). A file may be refused only for ConvLSTM2D.
+(tests/core/engine/test_corpus_refs.py). A file may be refused only for ConvLSTM2D (not in JavaScript and C).
 """
 
 from __future__ import annotations

@@ -68,8 +68,46 @@ def _state_sizes(cell: Layer) -> str:
     return f"({units}, {units})" if cell.class_name == "LSTM" else f"({units},)"
 
 
+def conv_direction_function(cell: Layer, fn: str, prefix: str) -> str:
+    """A ConvLSTM direction: the LSTM equations with convolutions; recurrent ones are stride 1, same."""
+    config = cell.config
+    rank = cell.weights["kernel"].ndim - 2
+    tup = lambda v: tuple(int(a) for a in v) if isinstance(v, (list, tuple)) else (int(v or 1),) * rank  # noqa: E731
+    strides, dilation = tup(config.get("strides")), tup(config.get("dilation_rate"))
+    padding = str(config.get("padding", "valid")).lower()
+    first = config.get("data_format") == "channels_first"
+    ra, a = config.get("recurrent_activation", "sigmoid"), config.get("activation", "tanh")
+    b = "bias" in cell.weights
+    conv = lambda g: (f"convolve(x_t, W_{g}, {strides}, {padding!r}, {dilation}) "  # noqa: E731
+                      f"+ convolve(h, U_{g}, ONES, 'same', ONES){' + b_' + g if b else ''}")
+    lines = [f"def {fn}(x, mask, weights, initial_state, state, zero_output_for_mask):",
+             f'    W_i, W_f, W_c, W_o = gate_weights(weights, "{prefix}", "W", "ifco")',
+             f'    U_i, U_f, U_c, U_o = gate_weights(weights, "{prefix}", "U", "ifco")']
+    if b:
+        lines.append(f'    b_i, b_f, b_c, b_o = gate_weights(weights, "{prefix}", "b", "ifco")')
+    lines.append(f"    ONES = {(1,) * rank}")
+    if first:  # computed channels_last, returned as the layer stores them
+        lines += ["    x = np.moveaxis(x, 2, -1)", "    initial_state = [np.moveaxis(s, 1, -1) for s in initial_state]"]
+    lines += ["", "    def step(x_t, h, c):", f"        i = {ra}({conv('i')})", f"        f = {ra}({conv('f')})",
+              f"        c = f * c + i * {a}({conv('c')})", f"        o = {ra}({conv('o')})",
+              f"        h = o * {a}(c)", "        return h, c", "",
+              "    if initial_state:", "        states = [np.asarray(s, np.float32) for s in initial_state]",
+              f'    elif state is not None and "{prefix}" in state:', f'        states = state["{prefix}"]',
+              "    else:", f"        shape = convolve(x[:, 0], W_i, {strides}, {padding!r}, {dilation}).shape",
+              "        states = [np.zeros(shape, np.float32), np.zeros(shape, np.float32)]",
+              f"    sequence, last, states = time_loop(step, x, states, mask, go_backwards={bool(config.get('go_backwards'))},",
+              "                                       zero_output_for_mask=zero_output_for_mask)",
+              "    if state is not None:", f'        state["{prefix}"] = states']
+    if first:
+        lines += ["    sequence, last = np.moveaxis(sequence, -1, 2), np.moveaxis(last, -1, 1)",
+                  "    states = [np.moveaxis(s, -1, 1) for s in states]"]
+    return "\n".join(lines + ["    return sequence, last, states"]) + "\n"
+
+
 def direction_function(cell: Layer, fn: str, prefix: str) -> str:
     """A recurrent direction: per-gate weights, Keras's step equations, the time loop."""
+    if cell.class_name.startswith("ConvLSTM"):
+        return conv_direction_function(cell, fn, prefix)
     gates = {"LSTM": "ifco", "GRU": "zrh", "SimpleRNN": "h"}[cell.class_name]
     names = lambda symbol: ", ".join(f"{symbol}_{g}" for g in gates)  # noqa: E731
     lines = [f"def {fn}(x, mask, weights, initial_state, state, zero_output_for_mask):"]

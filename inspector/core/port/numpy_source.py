@@ -99,7 +99,7 @@ def time_loop(step, x, states, mask, go_backwards, zero_output_for_mask):
         if mask is None:
             output = new[0]
         else:
-            keep = mask[:, t, None]
+            keep = mask[:, t].reshape((-1,) + (1,) * (states[0].ndim - 1))
             new = [np.where(keep, n, s) for n, s in zip(new, states)]
             output = np.where(keep, new[0], 0 if zero_output_for_mask else output)
         states = new
@@ -140,6 +140,19 @@ def padding_amounts(size, kernel, stride, dilation, padding):
         total = max((-(-size // stride) - 1) * stride + effective - size, 0)
         return total // 2, total - total // 2
     return 0, 0
+
+
+def convolve(x, kernel, strides, padding, dilation):
+    """x [batch, *spatial, in] * kernel [*k, in, out] -> [batch, *out_spatial, out] (TensorFlow's padding)."""
+    rank = kernel.ndim - 2
+    pads = [padding_amounts(x.shape[1 + i], kernel.shape[i], strides[i], dilation[i], padding) for i in range(rank)]
+    x = np.pad(x, [(0, 0), *pads, (0, 0)])
+    effective = [(kernel.shape[i] - 1) * dilation[i] + 1 for i in range(rank)]
+    view = np.lib.stride_tricks.sliding_window_view(x, effective, axis=tuple(range(1, 1 + rank)))
+    index = (slice(None),) + tuple(slice(None, None, s) for s in strides) + (slice(None),)
+    patches = view[index + tuple(slice(None, None, d) for d in dilation)]  # [b, *out, in, *k]
+    axes = (tuple(range(1 + rank, 2 + 2 * rank)), (rank,) + tuple(range(rank)))
+    return np.tensordot(patches, kernel, axes=axes).astype(np.float32)
 
 
 def windows(x, size, stride, dilation, padding, fill):

@@ -26,7 +26,8 @@ COMMON = (
     "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
     "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
 )
-SUPPORTED = {"numpy": frozenset((*COMMON, "PReLU", "Attention", "AdditiveAttention", "Dot")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
+CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, "PReLU", "Attention", "AdditiveAttention", "Dot")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization",
                       "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
