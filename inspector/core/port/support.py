@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from inspector.core.engine.layers.core import IDENTITIES  # inert at inference: dropout, noise, augmentation
 from inspector.core.model.canonical import Layer
 
 if TYPE_CHECKING:
     from inspector.core.port.plan import PortPlan
 
-IDENTITIES = (
-    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
-    "AlphaDropout", "ActivityRegularization", "Identity",
-)
 RECURRENT = ("LSTM", "GRU", "SimpleRNN")
 LANGUAGE_TITLES = {"numpy": "numpy", "js": "JavaScript", "c": "C"}
 MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate")

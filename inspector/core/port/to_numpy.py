@@ -27,10 +27,8 @@ from inspector.core.port.numpy_layers import (
 )
 from inspector.core.port.numpy_source import ACTIVATION_SOURCE, HELPERS, NEEDS, RUNNER
 from inspector.core.port.plan import ELEMENTWISE_MERGES, PortPlan, PortStep
+from inspector.core.port.support import IDENTITIES
 from inspector.core.port.weights import port_weights
-
-IDENTITY_CLASSES = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-                    "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity")
 
 
 def body_lines(layer: Layer, w: str) -> list[str]:
@@ -42,7 +40,7 @@ def body_lines(layer: Layer, w: str) -> list[str]:
         return [f"y = {config.get('activation') or 'linear'}(x @ {weight('kernel')}{bias})"]
     if name == "Activation":
         return [f"y = {config.get('activation') or 'linear'}(x)"]
-    if name in IDENTITY_CLASSES:
+    if name in IDENTITIES:
         return ["y = x  # identity at inference"]
     if name == "Masking":
         return [f"keep = np.any(x != np.float32({float(config.get('mask_value', 0.0))!r}), axis=-1)",
