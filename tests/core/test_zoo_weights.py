@@ -20,7 +20,9 @@ from inspector.core.model.load import open_model
 
 FULL_MODEL_FILES = ("keras", "h5")
 WEIGHTS_ONLY_FILES = ("weights_h5", "weights_only_h5")
-WRAPPED = {"Bidirectional": ("forward_layer", "backward_layer"), "TimeDistributed": ("layer",)}
+# SpectralNormalization's own get_weights() adds vector_u, which only training uses and the reader leaves out
+WRAPPED = {"Bidirectional": ("forward_layer", "backward_layer"), "TimeDistributed": ("layer",),
+           "SpectralNormalization": ("layer",)}
 CHILD_KEY = {"forward_layer": "forward", "backward_layer": "backward", "layer": "layer"}
 
 

@@ -65,6 +65,16 @@ def preprocessing_recipes() -> list[Recipe]:
     ]
 
 
+def spectral_recipes() -> list[Recipe]:
+    note = "tf_keras 2.21 SpectralNormalization fails to build in a Sequential model"
+    return [
+        Recipe("spectral_normalization", seq(SHAPE, lambda L: [
+            L.SpectralNormalization(L.Dense(5)), L.SpectralNormalization(L.Conv1D(3, 2)), L.LSTM(3)]),
+            (floats(*SHAPE),), ("spectralnormalization", "dense", "conv1d", "lstm"), runtimes=ONLY_KERAS3,
+            note=note),
+    ]
+
+
 def einsum_recipes() -> list[Recipe]:
     inp = (floats(*SHAPE),)
     return [
@@ -178,5 +188,6 @@ def tf_keras_only_layers() -> Builder:
 
 
 def recipes() -> list[Recipe]:
-    return (normalization_recipes() + preprocessing_recipes() + einsum_recipes() + attention_recipes()
+    return (normalization_recipes() + preprocessing_recipes() + spectral_recipes() + einsum_recipes()
+            + attention_recipes()
             + inert_recipes())

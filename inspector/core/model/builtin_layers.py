@@ -45,6 +45,7 @@ GROUPS: tuple[ClassGroup, ...] = (
                 "GaussianDropout", "AlphaDropout", "ActivityRegularization"), ALL),
     ClassGroup(("Identity",), "tf.keras 2.12+, 3"),
     ClassGroup(("LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed"), ALL),
+    ClassGroup(("SpectralNormalization",), "tf.keras 2.13+, 3"),
     ClassGroup(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), "ConvLSTM2D 1.2+, 2.x; all tf.keras 2.x, 3"),
     ClassGroup(("RNN", "LSTMCell", "GRUCell", "SimpleRNNCell"), K2, read_as=("LSTM", "GRU", "SimpleRNN")),
     ClassGroup(("CuDNNLSTM", "CuDNNGRU"), "2.x, tf.keras 1.x", read_as=("LSTM", "GRU")),
@@ -91,7 +92,7 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Merge",), "1.x", "the Keras 1 Merge layer (its mode may be a Python function) is " + NOT_YET),
     ClassGroup(("Highway", "MaxoutDense", "ParametricSoftplus", "SReLU"), "1.x", NOT_YET),
     ClassGroup(("SeparableConvolution2D",), "1.2", NOT_YET),
-    ClassGroup(("SpectralNormalization", "GroupedQueryAttention", "ReversibleEmbedding",
+    ClassGroup(("GroupedQueryAttention", "ReversibleEmbedding",
                 "RandomFourierFeatures"), "tf.keras 2.x, 3", NOT_YET),
     ClassGroup(("StringLookup", "TextVectorization"), TF2,
                "takes text (strings) and LSTM Inspector's sequences are numbers; the model's numeric part can run "

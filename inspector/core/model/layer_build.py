@@ -7,6 +7,7 @@ engine cannot run is kept, with runnable=False and the reason in the user's word
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from inspector.core.errors import InspectorError, UnsupportedModel
@@ -79,9 +80,20 @@ def _children(class_name: str, config: dict[str, Any], stored: list[StoredWeight
         return _bidirectional(config, stored, keras_major)
     if class_name == "TimeDistributed":
         return {"layer": _inner(config.get("layer"), stored, keras_major)}
+    if class_name == "SpectralNormalization":
+        return {"layer": _inner(config.get("layer"), _spectral_inner(stored), keras_major)}
     if class_name in NESTED_MODELS:
         return nested_layers(class_name, config, stored, keras_major, build_layer)
     return {}
+
+
+def _spectral_inner(stored: list[StoredWeight]) -> list[StoredWeight]:
+    """The wrapped layer's arrays: a Keras 3 zip keeps them under `layer/` (the wrapper's own vars are a copy
+    of the kernel and vector_u); legacy HDF5 lists them before `vector_u`, which only training uses."""
+    names = [w.name.replace("\\", "/") for w in stored]
+    if any("/layer/" in name for name in names):
+        return [w for w, name in zip(stored, names, strict=True) if "/layer/" in name]
+    return [w for w, name in zip(stored, names, strict=True) if not re.search(r"vector_u(:\d+)?$", name)]
 
 
 def _inner(spec: Any, stored: list[StoredWeight], keras_major: int, **overrides: Any) -> Layer:

@@ -1,4 +1,5 @@
-"""TimeDistributed: the wrapped layer applied to every time step (batch and time folded).
+"""TimeDistributed: the wrapped layer applied to every time step (batch and time folded); and
+SpectralNormalization, which at inference is the layer it wraps.
 
 Every step is computed independently and the output mask is the input mask. (tf_keras runs
 the wrapper as a masked RNN only for custom inner layers, which cannot run here anyway; for
@@ -26,3 +27,9 @@ def time_distributed(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: 
     mask = masks[0] if masks else None
     return outputs, [mask] * len(outputs)
 
+
+
+@register("SpectralNormalization", mask="custom")
+def spectral_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Outputs:
+    """At inference Keras calls the wrapped layer with its stored (already normalised) kernel."""
+    return apply_layer(layer.children["layer"], inputs, masks, ctx)
