@@ -167,3 +167,14 @@ def test_streaming_equals_whole_sequence(ported_demo: dict[str, Path]) -> None:
     stepped, whole, err = subprocess.run(["./stream_check"], cwd=c, capture_output=True, text=True,
                                          check=True).stdout.split()
     assert err == "0" and abs(float(stepped) - float(whole)) < 1e-6
+
+
+def test_bad_input_is_refused_before_writing(tmp_path: Path, capsys) -> None:
+    wrong = tmp_path / "wrong.npy"
+    np.save(wrong, np.zeros((2, 5, 3), np.float32))  # the demo LSTM reads 30 steps of 1 feature
+    out = tmp_path / "never"
+    assert main(["port", str(DEMO), "--lang", "numpy", "--out", str(out), "--input", str(wrong),
+                 "--no-reference"]) == 2
+    message = capsys.readouterr().err
+    assert "shape (2, 5, 3)" in message and message.count("\n") == 1
+    assert not out.exists()
