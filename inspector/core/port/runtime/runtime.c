@@ -11,17 +11,23 @@ static size_t tsize(const tensor *t) {
     return s;
 }
 
-/* A tensor of the given shape taken from the scratch; data NULL when only measuring
-   (base NULL) or when the scratch is too small (then err is set and nothing is written). */
-static tensor tnew(arena *a, int r, const int *n) {
-    tensor t; size_t s; int k;
-    t.rank = r;
-    for (k = 0; k < MODEL_MAX_RANK; k++) t.shape[k] = k < r ? n[k] : 0;
-    s = tsize(&t);
-    t.data = NULL;
-    if (a->base && !a->err && a->used + s <= a->cap) t.data = a->base + a->used;
+/* n floats from the scratch; NULL when only measuring (base NULL) or when the scratch is too small
+   (then err is set and nothing is written). */
+static float *take(arena *a, size_t n) {
+    float *p = NULL;
+    if (a->base && !a->err && a->used + n <= a->cap) p = a->base + a->used;
     else if (a->base && !a->err) a->err = MODEL_ERR_SCRATCH;
-    a->used += s;
+    a->used += n;
+    return p;
+}
+
+/* A tensor of the given shape taken from the scratch (data NULL as for take). */
+static tensor tnew(arena *a, int r, const int *n) {
+    tensor t = {NULL, 0, {0}};
+    size_t s = 1; int k;
+    t.rank = r;
+    for (k = 0; k < r; k++) { t.shape[k] = n[k]; s *= (size_t)n[k]; }
+    t.data = take(a, s);
     return t;
 }
 
@@ -30,12 +36,6 @@ static tensor tlike(arena *a, const tensor *x, int last) {
     for (k = 0; k < x->rank; k++) n[k] = x->shape[k];
     n[x->rank - 1] = last;
     return tnew(a, x->rank, n);
-}
-
-static float *take(arena *a, size_t s) {
-    tensor t; t.rank = 1; t.shape[0] = (int)s;
-    t = tnew(a, 1, t.shape);
-    return t.data;
 }
 
 static int fail(arena *a, int code) { if (!a->err) a->err = code; return 0; }
