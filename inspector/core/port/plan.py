@@ -95,6 +95,7 @@ def plan_port(model: Model, language: str) -> PortPlan:
     for step in steps:
         ident = idents(step.name)
         ins = [tensors[(r.layer, r.node)][r.index] for r in step.call.inputs]
+        _check_masked_concatenate(step, ins, language)
         masks = output_masks(step.layer, [t.masked for t in ins], model.keras_major)
         outs = [Tensor(f"{ident}_out{k}" if len(masks) > 1 else f"{ident}_out", m) for k, m in enumerate(masks)]
         tensors[(step.layer.name, step.node)] = outs
@@ -104,6 +105,13 @@ def plan_port(model: Model, language: str) -> PortPlan:
     plan = PortPlan(model, language, planned, inputs, outputs, [s.name for s in model.inputs], tokens, idents=idents)
     plan.stream_reason = stream_blocker(plan)
     return plan
+
+
+def _check_masked_concatenate(step: Step, ins: list[Tensor], language: str) -> None:
+    if step.layer.class_name == "Concatenate" and any(t.masked for t in ins) and (
+            int(step.layer.config.get("axis", -1)) != -1):
+        raise UnsupportedModel(f"layer {step.name!r} (Concatenate) cannot be ported to {LANGUAGE_TITLES[language]}: "
+                               "masked inputs joined along an axis other than the last are not generated")
 
 
 def output_count(layer: Layer) -> int:
