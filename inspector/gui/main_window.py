@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessa
 from inspector.core.analysis.weight_blocks import weight_layers
 from inspector.demo import DEMOS
 from inspector.gui.about import show_about
+from inspector.gui.architecture import ArchitectureChooser
 from inspector.gui.export_code import ExportCodeDialog
 from inspector.gui.icon import app_icon
 from inspector.gui.model_panel import ModelPanel
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Open...", self.ask_open, QKeySequence.StandardKey.Open)
+        self.architecture = ArchitectureChooser(self, self.state, self.open_file)
+        file_menu.addAction(self.architecture.action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         demo_menu = file_menu.addMenu("Open &Demo")
@@ -136,7 +139,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         paths = self.recent.paths()
         for path in paths:
-            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_file(p))
+            architecture = self.recent.architecture(path)
+            label = f"{path}  +  {Path(architecture).name}" if architecture else path
+            self._action(self.recent_menu, label, lambda _=False, p=path, a=architecture: self.open_file(p, a))
         if not paths:
             self.recent_menu.addAction("(no recent files)").setEnabled(False)
             return
@@ -144,9 +149,11 @@ class MainWindow(QMainWindow):
         self._action(self.recent_menu, "Clear list", self.recent.clear)
 
     # ----- opening ----------------------------------------------------------------------------
-    def open_file(self, path: str | Path) -> None:
-        self.statusBar().showMessage(f"opening {Path(path).name} ...")
-        self.opener.open_file(path)
+    def open_file(self, path: str | Path, architecture: str | Path | None = None) -> None:
+        """Open a model file; a weights-only file with `architecture` is read with that architecture file."""
+        with_architecture = f" with {Path(architecture).name}" if architecture else ""
+        self.statusBar().showMessage(f"opening {Path(path).name}{with_architecture} ...")
+        self.opener.open_file(path, architecture)
 
     def open_demo(self, name: str) -> None:
         self.statusBar().showMessage(f"opening the demo {name} ...")
@@ -161,8 +168,9 @@ class MainWindow(QMainWindow):
     def _on_opened(self, document: Document) -> None:
         self.state.set_document(document)
         if document.demo is None:
-            self.recent.add(document.path)
+            self.recent.add(document.path, document.model.architecture or None)
         self.statusBar().showMessage(f"opened {document.title} in {document.seconds:.2f} s")
+        self.architecture.document_opened(document)
 
     def _on_failed(self, path: str, reason: str) -> None:
         self.statusBar().showMessage(f"could not open {Path(path).name}", 10000)

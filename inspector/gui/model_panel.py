@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt
@@ -93,12 +94,20 @@ class ModelPanel(QWidget):
         self.tree.clear()
         for layer in document.model.layers:
             item = self._layer_item(layer, document.output_shapes.get(layer.name), layer.name, "")
-            for key, child in layer.children.items():
-                direction = key if key in ("forward", "backward") else ""
-                item.addChild(self._layer_item(child, None, layer.name, direction, label=key))
+            self._add_children(item, layer, layer.name)
             self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.blockSignals(False)
+
+    def _add_children(self, item: QTreeWidgetItem, layer: Layer, owner: str) -> None:
+        """Wrapped layers (forward/backward, layer) and the layers of a model used as a layer, at any depth."""
+        for key, child in layer.children.items():
+            if child.class_name == "InputLayer":  # a nested model's input: nothing to show
+                continue
+            direction = key if key in ("forward", "backward") and layer.class_name == "Bidirectional" else ""
+            child_item = self._layer_item(child, None, owner, direction, label=key)
+            item.addChild(child_item)
+            self._add_children(child_item, child, owner)
 
     def _layer_item(self, layer: Layer, shape: Any, owner: str, direction: str, label: str = "") -> QTreeWidgetItem:
         shape_cell = shape_text(shape) if not label else ""
@@ -165,6 +174,7 @@ def facts(document: Document) -> list[tuple[str, str]]:
     model: Model = document.model
     rows = [
         ("file", document.title),
+        *([("architecture", Path(model.architecture).name)] if model.architecture else []),
         ("format", model.format),
         ("Keras version", model.keras_version or "unknown"),
         ("backend", model.backend or "unknown"),

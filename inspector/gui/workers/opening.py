@@ -30,14 +30,17 @@ from inspector.gui.workers.base import LatestJob
 MODEL_SUFFIXES = (".h5", ".hdf5", ".keras")
 
 
-def load_document(path: str | Path, demo: str | None = None, opener: IsolatedOpener | None = None) -> Document:
-    """Read a model file into a Document in a child process (`opener`'s, or a fresh one);
-    raises InspectorError with a one-line reason."""
+def load_document(path: str | Path, demo: str | None = None, opener: IsolatedOpener | None = None,
+                  architecture: str | Path | None = None) -> Document:
+    """Read a model file (a weights-only file with its `architecture` file) into a Document in a child
+    process (`opener`'s, or a fresh one); raises InspectorError with a one-line reason."""
     start = time.perf_counter()
     path = Path(path)
     if not path.is_file():
         raise InspectorError(f"{path}: no such file")
-    model = (opener or IsolatedOpener()).open(path)
+    if architecture is not None and not Path(architecture).is_file():
+        raise InspectorError(f"{architecture}: no such file")
+    model = (opener or IsolatedOpener()).open(path, architecture)
     shapes, notes = _output_shapes(model)
     sequence = read_inputs(demo_sequence(demo), model)[0][0] if demo else None  # time steps x features
     return Document(model, path, time.perf_counter() - start, shapes, demo, sequence, notes)
@@ -81,8 +84,8 @@ class ModelOpener(QObject):
         """True from a request until its result (or failure) has been delivered."""
         return self._job.pending
 
-    def open_file(self, path: str | Path) -> None:
-        self._start(str(path), None)
+    def open_file(self, path: str | Path, architecture: str | Path | None = None) -> None:
+        self._start(str(path), None, architecture)
 
     def open_demo(self, name: str) -> None:
         self._start(str(demo_model(name)), name)
@@ -90,8 +93,8 @@ class ModelOpener(QObject):
     def wait(self, msecs: int = -1) -> bool:
         return self._job.wait(msecs)
 
-    def _start(self, path: str, demo: str | None) -> None:
+    def _start(self, path: str, demo: str | None, architecture: str | Path | None = None) -> None:
         self._path = path
         self.isolated.cancel()  # a file still being read (maybe hanging) is no longer wanted
         opener = self.isolated
-        self._job.submit(lambda _progress, _cancelled: load_document(path, demo, opener))
+        self._job.submit(lambda _progress, _cancelled: load_document(path, demo, opener, architecture))
