@@ -14,6 +14,7 @@ from typing import Any
 
 from inspector.core.model.builtin_layers import BUILTIN_CLASSES, CODE_CLASSES  # built in: Keras can load them
 from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.load import version_tuple
 
 KERAS3 = "keras3"
 TF_KERAS = "tf_keras"
@@ -47,6 +48,10 @@ def plan_reference(model: Model) -> Plan:
     if model.format in NO_RUNTIME or not model.has_architecture:
         return Plan(None, NO_RUNTIME.get(model.format, NO_RUNTIME["weights-only"]))
     runtime = RUNTIME_BY_FORMAT.get(model.format)
+    if model.format == "tfkeras-zip" and version_tuple(model.keras_version or "") < (2, 15):
+        return Plan(None, f"the file is a .keras zip of tf.keras {model.keras_version}, whose weight layout "
+                          "(_layer_checkpoint_dependencies) no installed Keras loads; LSTM Inspector reads it, "
+                          "and tests that reading against tf.keras 2.13's own outputs")
     if runtime is None:
         return Plan(None, f"no installed Keras reads files of format {model.format!r}")
     unsafe = unsafe_reason(model)

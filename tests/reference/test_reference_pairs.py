@@ -16,6 +16,7 @@ import pytest
 
 from inspector.core.model.load import open_model
 from inspector.reference import ReferenceJob
+from inspector.reference.plan import plan_reference
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tfkeras"
 ATOL = 1e-5
@@ -84,3 +85,9 @@ def test_keras_runs_the_pairs_and_the_files_left_behind(tmp_path: Path, keras_zo
         where = f"{Path(model.path).name} + {Path(model.architecture).name if model.architecture else '-'}"
         assert result.available, f"{where}: {result.reason}"
         np.testing.assert_allclose(result.outputs[0], expected, atol=ATOL, rtol=0, err_msg=where)
+
+
+def test_no_keras_reference_is_promised_for_tf213_zips() -> None:
+    """tf_keras 2.16+ reads only the 2.15 layout; verify says so instead of failing in the Keras child."""
+    assert "no installed Keras loads" in plan_reference(open_model(f"{FIXTURES}/functional.tf213.keras")).reason
+    assert plan_reference(open_model(f"{FIXTURES}/functional.tf215.keras")).runtime == "tf_keras"

@@ -85,12 +85,12 @@ def detect_format(raw: RawFile) -> str:
         return "keras1-h5"
     if version.startswith("3"):
         return "keras3-h5"
-    if version.endswith("-tf") or _version_tuple(version) >= (2, 4):
+    if version.endswith("-tf") or version_tuple(version) >= (2, 4):
         return "tfkeras-h5"
     return "keras2-h5"
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
+def version_tuple(version: str) -> tuple[int, ...]:
     parts = []
     for part in version.split("-")[0].split("."):
         if not part.isdigit():

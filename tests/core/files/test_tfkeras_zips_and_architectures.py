@@ -176,3 +176,4 @@ def test_weights_alone_show_a_bidirectional_layer_by_its_directions() -> None:
     assert [(layer.name, layer.class_name) for layer in model.layers] == [
         ("enc", "LSTM"), ("both_ways", "Bidirectional"), ("head", "Dense")]
     assert not any("custom" in w for w in model.warnings)
+
