@@ -30,6 +30,7 @@ from tests.bench.bench_engine import machine, write_section  # noqa: E402
 UNITS, STEPS, FEATURES = 512, 1000, 16
 VIEW_SIZE = (1600, 1000)
 TARGET_MS = 16.0
+FIRST_DRAW_TARGET_MS = 300.0
 
 
 def lstm_model(units: int = UNITS, steps: int = STEPS, features: int = FEATURES):
@@ -73,11 +74,17 @@ def setup():
     state.set_inputs([x.astype(np.float32)])
     state.set_units([0, 100, 200])
     start = time.perf_counter()
-    state.set_result(run(model, [x], record_trace=True))
-    view.repaint()
-    app.processEvents()
-    first_draw = time.perf_counter() - start
-    return app, state, view, first_draw
+    result = run(model, [x], record_trace=True)  # in the window: the trace worker's thread
+    engine = time.perf_counter() - start
+    draws = []
+    for _ in range(2):  # the first draw builds the plots; a later result reuses them
+        start = time.perf_counter()
+        state.set_result(result)
+        view.repaint()
+        app.processEvents()
+        draws.append(time.perf_counter() - start)
+        result = run(model, [x], record_trace=True)
+    return app, state, view, (engine, *draws)
 
 
 def time_moves(app, state, view, moves: int, full: bool) -> list[float]:
@@ -94,7 +101,7 @@ def time_moves(app, state, view, moves: int, full: bool) -> list[float]:
     return times
 
 
-def section(first_draw: float, events: list[float], full: list[float], moves: int) -> str:
+def section(timings: tuple[float, float, float], events: list[float], full: list[float], moves: int) -> str:
     def cells(values: list[float]) -> str:
         ordered = sorted(values)
         return (f"{statistics.median(values):.1f} | {ordered[int(0.95 * (len(values) - 1))]:.1f} "
@@ -111,7 +118,10 @@ def section(first_draw: float, events: list[float], full: list[float], moves: in
         "",
         *machine(),
         "",
-        f"First draw after a new result (trace included): {first_draw * 1000:.0f} ms.",
+        f"Engine run with the trace (the trace worker's thread, not the window's): {timings[0] * 1000:.0f} ms. "
+        f"Drawing a new result in the GUI thread, until painted: first draw {timings[1] * 1000:.0f} ms (the plots "
+        f"are built), next result {timings[2] * 1000:.0f} ms (plots reused). Target for the first draw: under "
+        f"{FIRST_DRAW_TARGET_MS:.0f} ms - {'met' if timings[1] * 1000 < FIRST_DRAW_TARGET_MS else 'NOT met'}.",
         "",
         "| cursor move, set_time_step until painted | median ms | 95th percentile ms | worst ms |",
         "|---|---:|---:|---:|",
@@ -128,11 +138,11 @@ def main() -> int:
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--no-write", action="store_true", help="print only, do not touch RESULTS.md")
     args = parser.parse_args()
-    app, state, view, first_draw = setup()
+    app, state, view, timings = setup()
     time_moves(app, state, view, 20, True)  # warm-up
     events = time_moves(app, state, view, args.moves, False)
     full = time_moves(app, state, view, args.moves, True)
-    text = section(first_draw, events, full, args.moves)
+    text = section(timings, events, full, args.moves)
     print(text)
     if not args.no_write:
         write_section(text, "Time view")

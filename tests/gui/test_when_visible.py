@@ -51,3 +51,24 @@ def test_a_view_of_its_own_always_draws(qtbot) -> None:
     redraw.request()
     redraw.flush()
     assert calls == [1]
+
+
+def test_the_window_draws_only_the_tab_in_front(qtbot, settings) -> None:
+    from inspector.gui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.reference_runner.auto_action.setChecked(False)
+    window.show()
+    window.open_demo("sine_lstm")
+    qtbot.waitUntil(lambda: window.state.result is not None, timeout=60000)
+    assert window.weights_view.figure.heatmaps  # in front: drawn
+    assert window.time_view.refresh.pending and not window.time_view.figure.rows  # behind: not yet
+    assert window.predictions_view.redraw.pending and window.predictions_view.data is None
+    window.tabs.setCurrentWidget(window.time_view)
+    assert not window.time_view.refresh.pending and len(window.time_view.figure.rows) == 6  # i, f, c~, o, c, h
+    window.state.select_layer("dense")  # a change while Weights is behind: drawn when it comes forward
+    assert window.weights_view.redraw.pending
+    window.tabs.setCurrentWidget(window.weights_view)
+    assert not window.weights_view.redraw.pending
+    assert window.weights_view.figure.heatmaps[0].block.label == "kernel"  # the Dense layer, drawn now

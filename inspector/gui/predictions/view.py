@@ -47,6 +47,7 @@ from inspector.gui.state import InspectorState
 from inspector.gui.widgets.plot_pool import plot_at
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
+from inspector.gui.widgets.when_visible import RedrawWhenVisible
 
 NOTE_COLOUR = "#8a5a00"
 
@@ -57,9 +58,9 @@ class PredictionsView(QWidget):
         self.menus = ExportMenus(self, state.show_status)
         self.state = state
         self.data: Predictions | None = None
-        self._stale = False  # the state changed while the tab was hidden: redraw when it shows
         self._second_half = QTimer(self, singleShot=True, interval=0, timeout=self._draw_second_half)
         self._build()
+        self.redraw = RedrawWhenVisible(self, self._redraw)  # while the tab is hidden: once it shows
         state.document_changed.connect(lambda _d: self._on_model())
         state.inputs_changed.connect(self._on_inputs)
         state.result_changed.connect(self.refresh)
@@ -157,8 +158,8 @@ class PredictionsView(QWidget):
         self.sequence_box.blockSignals(True)
         self.sequence_box.setValue(index)
         self.sequence_box.blockSignals(False)
-        if self.isHidden() or self._stale:
-            self._stale = True
+        if self.redraw.pending or not self.redraw.seen():
+            self.redraw.pending = True
             return
         self._draw_sequence()
         if self.data is not None and has_batch_plot(self.data):
@@ -180,17 +181,10 @@ class PredictionsView(QWidget):
         self._show_header()
         self._show_table()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
     def refresh(self) -> None:
         """Redraw everything from the state; while the tab is hidden, once it shows (plots cost tens of ms)."""
         self._show_header()
-        self._stale = self.isHidden()
-        if not self._stale:
-            self._redraw()
+        self.redraw.request()
 
     def _redraw(self) -> None:
         state = self.state
@@ -331,9 +325,7 @@ class PredictionsView(QWidget):
 
     def export_plots(self, folder: str | Path) -> list[Path]:
         """Every prediction plot as shown (output, sequence, unit) and the per-layer table into `folder`."""
-        if self._stale:
-            self._stale = False
-            self._redraw()
+        self.redraw.flush()
         if self.data is None:
             return []
         sequence = min(self.state.sequence, self.data.manual.shape[0] - 1)

@@ -37,6 +37,7 @@ from inspector.gui.time.figures import TimeFigure, draw_time_grid
 from inspector.gui.time.lines import LinesFigure, draw_per_step, draw_unit_lines
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
+from inspector.gui.widgets.when_visible import RedrawWhenVisible
 from inspector.gui.workers.per_step import PerStepJob
 
 
@@ -55,12 +56,14 @@ class TimeView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         self.menus = ExportMenus(self, state.show_status)
-        for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self._redraw),
-                             (state.inputs_changed, self._on_inputs), (state.sequence_changed, self._redraw),
+        self.refresh = RedrawWhenVisible(self, self._refresh)  # drawn when seen, not while another tab is in front
+        self._per_step_for: object = None  # the result the output-after-every-step job was started for
+        for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self.refresh.request),
+                             (state.inputs_changed, self._on_inputs), (state.sequence_changed, self.refresh.request),
                              (state.result_changed, self._on_result), (state.time_step_changed, self._on_time_step),
-                             (state.units_changed, self._on_units), (state.value_mode_changed, self._redraw)):
+                             (state.units_changed, self._on_units), (state.value_mode_changed, self.refresh.request)):
             signal.connect(slot)
-        self._redraw()
+        self.refresh.request()
 
     # ----- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -205,27 +208,34 @@ class TimeView(QWidget):
     # ----- state -> view ----------------------------------------------------------------------
     def _on_document(self, _document) -> None:
         self.job.cancel()
-        self.per_step = ""
+        self.per_step, self._per_step_for = "", None
         self.controls.set_length(0)
-        self._redraw()
+        self.refresh.request()
 
     def _on_inputs(self) -> None:
         self.job.cancel()
-        self.per_step = ""
+        self.per_step, self._per_step_for = "", None
         self.controls.set_length(self.state.time_steps)
-        self._redraw()
+        self.refresh.request()
 
     def _on_result(self) -> None:
+        self.per_step, self._per_step_for = "", None
+        self.controls.set_length(self.state.time_steps)
+        self.refresh.request()
+
+    def _refresh(self) -> None:
+        """What a new document, sequence or result needs, done when the view is seen: the output after
+        every step (in a worker) and the drawing."""
         state = self.state
-        self.per_step = ""
-        self.controls.set_length(state.time_steps)
-        if state.result is not None and state.document is not None and state.inputs:
+        if state.result is not None and state.document is not None and state.inputs and \
+                self._per_step_for is not state.result:
+            self._per_step_for = state.result
             self.job.start(state.document.model, state.inputs, state.result)  # may answer at once
         self._redraw()
 
     def _on_per_step(self, answer: PerStep | str) -> None:
         self.per_step = answer
-        if self.series:
+        if self.series and not self.refresh.pending:
             self._draw_per_step()
 
     def _draw_per_step(self) -> None:
@@ -247,7 +257,7 @@ class TimeView(QWidget):
         self.per_step_note.setText(f"output after every step: {note}" if note else "")
 
     def _on_time_step(self, t: int) -> None:
-        if not self.series:
+        if not self.series or self.refresh.pending:  # a stale figure: the coming redraw puts the cursor
             return
         t = min(t, self.series[0].values.shape[0] - 1)
         self.figure.set_time_step(t)
@@ -259,7 +269,7 @@ class TimeView(QWidget):
 
     def _on_units(self, units: list[int]) -> None:
         self.units_edit.setText(units_text(units))
-        if self.series:
+        if self.series and not self.refresh.pending:
             self.figure.set_units(units)
             trace_mask = self.figure.mask
             self.lines = draw_unit_lines(self.unit_widget.ci, self.series, units, trace_mask, self.state.time_step)

@@ -24,7 +24,9 @@ from inspector.core.model.gates import GATE_TITLES
 from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
 from inspector.gui.weights.stats_table import StatsTable
+from inspector.gui.widgets.fit_or_scroll import FitOrScroll
 from inspector.gui.widgets.png import ExportMenus
+from inspector.gui.widgets.when_visible import RedrawWhenVisible
 
 
 class WeightsView(QWidget):
@@ -35,6 +37,7 @@ class WeightsView(QWidget):
         self.figure = WeightFigure()
         self.menus = ExportMenus(self, state.show_status)
         self._build()
+        self.redraw = RedrawWhenVisible(self, self._redraw)  # drawn when seen, not while another tab is in front
         state.document_changed.connect(self._on_document)
         state.selection_changed.connect(self._on_selection)
         state.scale_mode_changed.connect(self._on_scale_mode)
@@ -47,15 +50,17 @@ class WeightsView(QWidget):
         layout.addLayout(self._build_controls())
         self.heatmaps = pg.GraphicsLayoutWidget()
         self.histograms = pg.GraphicsLayoutWidget()
+        self.heatmap_area = FitOrScroll(self.heatmaps)  # a wide layer scrolls instead of losing its right column
+        self.histogram_area = FitOrScroll(self.histograms)
         self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.heatmaps)
+        self.stack.addWidget(self.heatmap_area)
         self.stack.addWidget(self.message)
         self.table = StatsTable()
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.table)
-        lower.addWidget(self.histograms)
+        lower.addWidget(self.histogram_area)
         lower.setSizes([480, 700])
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.stack)
@@ -111,12 +116,12 @@ class WeightsView(QWidget):
         self.blocks = layer_blocks(layer, direction) if layer is not None else []
         for button in self.scale_group.buttons():
             button.setEnabled(any(block.gate for block in self.blocks))  # one kernel has one scale
-        self._redraw()
+        self.redraw.request()
 
     def _on_scale_mode(self, mode: str) -> None:
         for button in self.scale_group.buttons():
             button.setChecked(button.text() == mode)
-        self._redraw()
+        self.redraw.request()
 
     def _redraw(self) -> None:
         self.figure = draw_weight_grid(self.heatmaps.ci, self.blocks, self.state.scale_mode)
@@ -128,6 +133,8 @@ class WeightsView(QWidget):
             self._add_export_actions(plot, self.histograms)
         self.stack.setCurrentIndex(0 if self.blocks else 1)
         self.message.setText(self._empty_text())
+        self.heatmap_area.fit()
+        self.histogram_area.fit()
 
     def _empty_text(self) -> str:
         layer = self.state.layer

@@ -1,0 +1,37 @@
+"""`FitOrScroll`: plots that fit the width they get, or scroll when they need more - never clipped.
+
+A pyqtgraph GraphicsLayoutWidget draws its grid into whatever size the widget has; when the plots'
+axes and titles need more than that, the right-hand column is cut off. Wrapped in FitOrScroll, the
+widget is given at least the size its plots need (`fit()` after each redraw), so the scroll area
+shows a scroll bar instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QFrame, QScrollArea, QWidget
+
+
+class FitOrScroll(QScrollArea):
+    def __init__(self, plots: pg.GraphicsLayoutWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plots = plots
+        self.setWidget(plots)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def fit(self) -> None:
+        """Call after drawing: the widget never gets less room than its plots need."""
+        self.plots.ci.layout.invalidate()
+        needed = self.plots.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        self.plots.setMinimumSize(math.ceil(needed.width()), math.ceil(needed.height()))
+
+    def clipped(self) -> bool:
+        """True if some plot would not be seen, even by scrolling (for tests)."""
+        needed = self.plots.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        return needed.width() > self.plots.width() + 1 or needed.height() > self.plots.height() + 1
