@@ -21,15 +21,18 @@ def open_window(args_list: list[str], commands: Sequence[str]) -> int:
     """Open the window on MODEL (the demo when none); 2 with one line on stderr when it cannot."""
     parser = argparse.ArgumentParser(prog="lstm-inspector", add_help=False)
     parser.add_argument("model", nargs="?")
+    parser.add_argument("--architecture")
     args = parser.parse_args(args_list)
     problem = _model_problem(args.model, commands) if args.model else None
+    if not problem and args.architecture and not Path(args.architecture).is_file():
+        problem = f"no such file: {args.architecture} (--architecture)"
     problem = problem or _no_display(commands)
     if problem:
         print(f"lstm-inspector: {problem}", file=sys.stderr)
         return 2
     from inspector.gui.app import run_app  # Qt is imported only now, after these checks
 
-    return run_app(args.model)
+    return run_app(args.model, args.architecture)
 
 
 def _model_problem(word: str, commands: Sequence[str]) -> str | None:

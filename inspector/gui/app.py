@@ -10,8 +10,9 @@ from inspector.demo import DEMOS
 DEFAULT_DEMO = DEMOS[0]  # sine_lstm
 
 
-def run_app(model_path: str | None = None) -> int:
-    """Open the window on `model_path` (the demo model and its sequence when None); the exit status."""
+def run_app(model_path: str | None = None, architecture: str | None = None) -> int:
+    """Open the window on `model_path` (the demo model and its sequence when None; a weights-only file read
+    with its `architecture` file when given); the exit status."""
     from PyQt6.QtWidgets import QApplication
 
     from inspector.gui.excepthook import ExceptionDialogHook
@@ -23,7 +24,7 @@ def run_app(model_path: str | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("lstm-inspector")
     app.setWindowIcon(app_icon())
-    window = create_window(model_path)
+    window = create_window(model_path, architecture)
     hook = ExceptionDialogHook(lambda: window).install()
     window.show()
     try:
@@ -32,13 +33,13 @@ def run_app(model_path: str | None = None) -> int:
         hook.uninstall()
 
 
-def create_window(model_path: str | Path | None = None):
+def create_window(model_path: str | Path | None = None, architecture: str | Path | None = None):
     """A MainWindow that has started opening `model_path` (or the default demo) in its worker."""
     from inspector.gui.main_window import MainWindow
 
     window = MainWindow()
     if model_path:
-        window.open_file(model_path)
+        window.open_file(model_path, architecture)
     else:
         window.open_demo(DEFAULT_DEMO)
     return window

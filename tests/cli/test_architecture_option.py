@@ -66,3 +66,9 @@ def test_the_python_api_takes_the_architecture_too() -> None:
     inspected = inspector.load(FIXTURES / "stacked.tf213.weights.h5", architecture=FIXTURES / "stacked.tf213.yaml")
     with np.load(FIXTURES / "stacked.tf213.io.npz") as data:
         np.testing.assert_allclose(inspected.predict(data["in0"]), data["out0"], atol=1e-5, rtol=0)
+
+
+def test_the_window_command_checks_the_architecture_file_first(tmp_path: Path) -> None:
+    result = lstm_inspector(str(WEIGHTS), "--architecture", str(tmp_path / "nope.json"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"lstm-inspector: no such file: {tmp_path / 'nope.json'} (--architecture)"
