@@ -147,6 +147,22 @@ def mha_scores(masked: bool) -> Builder:
     return build
 
 
+def grouped_query() -> Builder:
+    """GroupedQueryAttention: 4 query heads sharing 2 key/value heads, self-attention after an LSTM, and a
+    masked causal call that also returns the scores."""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        ids = keras.Input(shape=(7,), dtype="int32")
+        h = L.LSTM(6, return_sequences=True)(L.Embedding(12, 4, mask_zero=True)(ids))
+        out = L.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2)(h, h)
+        masked, scores = L.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=1)(
+            out, h, return_attention_scores=True, use_causal_mask=True)
+        return keras.Model(ids, [masked, scores])
+
+    return build
+
+
 def attention_recipes() -> list[Recipe]:
     return [
         Recipe("mha_self_lstm", mha_self(), (floats(*SHAPE),),
@@ -156,6 +172,9 @@ def attention_recipes() -> list[Recipe]:
         Recipe("mha_masked_causal", mha_masked_causal(),
                (tokens(7, 12, zero_steps=((0, 5, 7), (1, 4, 7))),),
                ("multiheadattention", "use_causal_mask", "masking", "embedding", "lstm")),
+        Recipe("grouped_query_attention", grouped_query(), (tokens(7, 12, zero_steps=((0, 5, 7),)),),
+               ("groupedqueryattention", "return_attention_scores", "use_causal_mask", "masking", "lstm"),
+               runtimes=ONLY_KERAS3, note="GroupedQueryAttention is new in Keras 3"),
         Recipe("mha_scores", mha_scores(False), (floats(6, 4), floats(5, 4)),
                ("multiheadattention", "return_attention_scores", "multi_output")),
         Recipe("mha_masked_scores", mha_scores(True), (tokens(6, 9, zero_steps=((0, 3, 6), (1, 5, 6))),),

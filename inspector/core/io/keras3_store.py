@@ -23,6 +23,10 @@ def to_snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+# the store is keyed by the Python class; a config names some classes by their exported alias
+PYTHON_CLASS_NAMES = {"GroupQueryAttention": "GroupedQueryAttention"}
+
+
 def store_keys(class_names: list[str], weighted: list[bool] | None = None) -> list[str]:
     """The `layers/<key>` of each layer, given the stored class names in model.layers order.
 
@@ -34,7 +38,7 @@ def store_keys(class_names: list[str], weighted: list[bool] | None = None) -> li
     used: dict[str, int] = {}
     keys = []
     for position, class_name in enumerate(class_names):
-        snake = to_snake_case(class_name)
+        snake = to_snake_case(PYTHON_CLASS_NAMES.get(class_name, class_name))
         keys.append(f"layers/{_numbered(snake, used)}")
         if weighted is not None and weighted[position]:
             _numbered(snake, used)

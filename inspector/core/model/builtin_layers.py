@@ -76,6 +76,7 @@ GROUPS: tuple[ClassGroup, ...] = (
                 "RandomShear", "Solarization", "MaxNumBoundingBoxes"), "3.6+"),
     ClassGroup(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"), K2),
     ClassGroup(("Attention", "AdditiveAttention", "MultiHeadAttention"), TF2),
+    ClassGroup(("GroupedQueryAttention", "GroupQueryAttention"), "3.6+ (.keras files name it GroupQueryAttention)"),
     ClassGroup(("LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"), "1.x, 2.x, tf.keras 2.x; 3 (not ThresholdedReLU)"),
     ClassGroup(("ReLU", "Softmax"), K2),
     # refused
@@ -92,7 +93,7 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Merge",), "1.x", "the Keras 1 Merge layer (its mode may be a Python function) is " + NOT_YET),
     ClassGroup(("Highway", "MaxoutDense", "ParametricSoftplus", "SReLU"), "1.x", NOT_YET),
     ClassGroup(("SeparableConvolution2D",), "1.2", NOT_YET),
-    ClassGroup(("GroupedQueryAttention", "ReversibleEmbedding",
+    ClassGroup(("ReversibleEmbedding",
                 "RandomFourierFeatures"), "tf.keras 2.x, 3", NOT_YET),
     ClassGroup(("StringLookup", "TextVectorization"), TF2,
                "takes text (strings) and LSTM Inspector's sequences are numbers; the model's numeric part can run "
@@ -138,8 +139,9 @@ def option_refusal(class_name: str, config: dict[str, Any]) -> str:
         axes = config.get("attention_axes")
         if axes not in (None, [1], (1,), 1, [-2]):
             return f"MultiHeadAttention over attention_axes {axes} is {NOT_YET}"
-        if config.get("use_gate") or config.get("sliding_window") is not None:
-            return f"MultiHeadAttention with a gate or a sliding window is {NOT_YET}"
+    if class_name in ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention") and (
+            config.get("use_gate") or config.get("sliding_window") is not None):
+        return f"{class_name} with a gate or a sliding window is {NOT_YET}"
     if class_name == "Resizing" and (config.get("interpolation", "bilinear") not in ("nearest", "bilinear") or any(
             config.get(key) for key in ("crop_to_aspect_ratio", "pad_to_aspect_ratio", "antialias"))):
         return f"Resizing other than plain nearest or bilinear interpolation is {NOT_YET}"

@@ -22,7 +22,8 @@ KERAS1_SPLIT = re.compile(r"_([WUb])_([a-z])(?::\d+)?$")
 KERNEL_CLASSES = ("Dense", "LocallyConnected1D", "LocallyConnected2D",
                   *(f"Conv{r}D{t}" for r in "123" for t in ("", "Transpose")))
 DEPTHWISE_CLASSES = ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D")
-ATTENTION_PART = re.compile(r"(?:^|/)(query|key|value|attention_output|output)(?:_dense)?/")
+ATTENTION_CLASSES = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention")
+ATTENTION_PART = re.compile(r"(?:^|/)_?(query|key|value|attention_output|output)(?:_dense)?/")
 # Keras 1 kernel layouts, converted as Keras 2 converted them when loading a Keras 1 file
 KERAS1_KERNELS = {("Convolution2D", "channels_first"): (2, 3, 1, 0),
                   ("AtrousConvolution2D", "channels_first"): (2, 3, 1, 0),
@@ -41,7 +42,7 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
     if class_name in DEPTHWISE_CLASSES:
         kernels = ["depthwise_kernel"] + (["pointwise_kernel"] if class_name.startswith("Separable") else [])
         return kernels + (["bias"] if use_bias else [])
-    if class_name == "MultiHeadAttention":  # found by name (_attention_roles); this is get_weights() order
+    if class_name in ATTENTION_CLASSES:  # found by name (_attention_roles); this is get_weights() order
         parts = ("query", "key", "value", "attention_output")
         return [f"{p}_{kind}" for p in parts for kind in ("kernel", "bias") if kind == "kernel" or use_bias]
     if class_name == "EinsumDense":
@@ -75,7 +76,7 @@ def assign(class_name: str, config: dict[str, Any], stored: list[StoredWeight],
     """(role -> canonical array, role -> name in the file) for one layer (not a wrapper)."""
     if class_name in KERAS1_GATE_ORDER and len(stored) > 3:
         stored = _merge_keras1_gates(class_name, stored)
-    if class_name == "MultiHeadAttention":
+    if class_name in ATTENTION_CLASSES:
         return _attention_roles(stored)
     roles = roles_for(class_name, config)
     if not roles:
@@ -106,20 +107,21 @@ def _keras1_conv1d(kernel: np.ndarray, config: dict[str, Any]) -> np.ndarray:
 
 
 def _attention_roles(stored: list[StoredWeight]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    """MultiHeadAttention: query, key, value and output projections, each kernel then bias, found by
-    name (legacy `mha/query/kernel:0`, Keras 3 zips `layers/mha/query_dense/vars/0`)."""
+    """Multi-head (and grouped-query) attention: query, key, value and output projections, each kernel then
+    bias, found by name (legacy `mha/query/kernel:0`, Keras 3 zips `layers/mha/query_dense/vars/0` or
+    `.../_query_dense/...`)."""
     weights: dict[str, np.ndarray] = {}
     names: dict[str, str] = {}
     for w in stored:
         parts = ATTENTION_PART.findall(w.name.replace("\\", "/"))
         if not parts:
-            raise UnsupportedModel(f"MultiHeadAttention weight {w.name!r} names no projection")
+            raise UnsupportedModel(f"attention weight {w.name!r} names no projection")
         part = "attention_output" if parts[-1] == "output" else parts[-1]
         role = f"{part}_kernel" if f"{part}_kernel" not in weights else f"{part}_bias"
         weights[role], names[role] = w.array, w.name
     missing = [p for p in ("query", "key", "value", "attention_output") if f"{p}_kernel" not in weights]
     if missing:
-        raise UnsupportedModel(f"MultiHeadAttention has no {missing[0]} weights")
+        raise UnsupportedModel(f"attention layer has no {missing[0]} weights")
     return weights, names
 
 

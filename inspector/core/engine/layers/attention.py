@@ -85,15 +85,19 @@ def _attention_mask(masks: list[Mask], steps_q: int, steps_v: int, causal: bool)
     return allowed
 
 
-@register("MultiHeadAttention", mask="custom")
+@register("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention", mask="custom")
 def multi_head_attention(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Outputs:
-    """inputs = [query, value] or [query, value, key]; attention over the time axis (the default)."""
+    """inputs = [query, value] or [query, value, key]; attention over the time axis (the default).
+    GroupedQueryAttention repeats each key/value head for its group of query heads (Keras's ops.repeat)."""
     query, value = ctx.floats(inputs[0]), ctx.floats(inputs[1])
     key = ctx.floats(inputs[2]) if len(inputs) > 2 else value
     if query.ndim != 3:
-        raise UnsupportedModel(f"layer {layer.name!r}: MultiHeadAttention on {query.ndim - 1}-d items "
+        raise UnsupportedModel(f"layer {layer.name!r}: {layer.class_name} on {query.ndim - 1}-d items "
                                "is not implemented in the numpy engine yet")
     q, k, v = (_project(layer, part, x, ctx) for part, x in (("query", query), ("key", key), ("value", value)))
+    if k.shape[2] != q.shape[2]:
+        repeats = q.shape[2] // k.shape[2]
+        k, v = np.repeat(k, repeats, axis=2), np.repeat(v, repeats, axis=2)
     key_dim = q.shape[-1]
     scores = np.einsum("bshd,bthd->bhts", k, q * q.dtype.type(1 / np.sqrt(key_dim)))
     allowed = _attention_mask(list(masks) + [None] * 3, q.shape[1], k.shape[1], _is_causal(layer))
