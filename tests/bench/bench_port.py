@@ -166,19 +166,18 @@ def verdicts(rows: list[dict]) -> list[str]:
 
 
 WHY = """Why:
-- Below 256 units the C port is slower than RTNeural's figures. Its mat-vec streams the weights at the
-  speed of a bare loop (the floor columns), but RTNeural compiles the sizes into the types (Eigen
-  fixed-size matrices, fully unrolled, the sums kept in registers), while the generated step is the
-  general whole-sequence code run for one step: shapes at run time, scratch bookkeeping, layer calls.
-  At 4 units that overhead is most of the 0.17 us; at 32-64 units the step is 1.5-2.6x RTNeural's
-  (Eigen's hand-vectorised kernels keep more sums in flight). Compiling the sizes into a dedicated step function is
-  the next step (not done).
-- At 256 units the step is memory-bound: weights in panels of 32 columns streamed once per step beat
-  RTNeural and even the bare loop (which keeps its sums in memory).
-- JavaScript runs scalar loops (no SIMD in V8 for typed arrays) and allocates its tensors per call: 14-72x
-  the vectorised C, far from the 3x target. WebAssembly SIMD would be the way to get there (not done).
+- 256 units: the step is memory-bound; the weights, stored in panels of 32 columns, stream once per step
+  into sums held in registers, faster than RTNeural's figure and than the bare loop (which keeps its sums
+  in memory).
+- 4 units: the step is within RTNeural's figure with -march=native, 1.3x it with -O3 alone: what is left
+  is the general step (shapes at run time, scratch bookkeeping) around very little arithmetic.
+- 32 and 64 units: the mat-vec runs at the speed of the bare loop (floor columns), 1.1-1.3x RTNeural's
+  figures with -O3 and 1.5-2.2x with -march=native: Eigen's hand-written kernels with the sizes compiled
+  into the types keep more independent sums in flight than the compiler's auto-vectorised loops over
+  sizes known at run time. A step function with compile-time sizes is the next step (not done).
+- JavaScript runs scalar loops (no SIMD for typed arrays in V8) and allocates its tensors per call:
+  28-70x the vectorised C, far from the 3x target; WebAssembly SIMD would be the way (not done).
 """
-
 
 def machine() -> str:
     try:
