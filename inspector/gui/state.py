@@ -19,6 +19,7 @@ from inspector.core.analysis.weight_blocks import directions_of, weight_layers
 from inspector.core.engine import Result
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.port.proof import PortedRun
+from inspector.core.units.ordering import UnitOrder
 
 SCALE_MODES = ("shared", "per gate")
 VALUE_MODES = ("activation", "pre-activation")  # what the time view shows for the gates
@@ -51,6 +52,7 @@ class InspectorState(QObject):
     result_changed = pyqtSignal()  # a new engine result (or a reason why there is none)
     time_step_changed = pyqtSignal(int)
     units_changed = pyqtSignal(list)  # units picked for the line plots
+    unit_order_changed = pyqtSignal(str, str)  # layer, direction: the order its heatmaps list the units in
     value_mode_changed = pyqtSignal(str)  # one of VALUE_MODES
     reference_changed = pyqtSignal()  # a new Keras reference result (or None: outdated / not yet)
     comparison_changed = pyqtSignal()  # engine versus Keras compared (a Verification)
@@ -69,6 +71,7 @@ class InspectorState(QObject):
         self.result_reason = ""  # why there is no result ("" while computing or when there is one)
         self.time_step = 0
         self.units: list[int] = []
+        self.unit_orders: dict[tuple[str, str], UnitOrder] = {}  # (layer, direction) -> order of its units
         self.value_mode = VALUE_MODES[0]
         self.reference: ReferenceResult | None = None  # what Keras computed for `inputs`
         self.comparison: Verification | None = None  # `result` against `reference`
@@ -108,6 +111,7 @@ class InspectorState(QObject):
         self.document = document
         self.layer_name, self.direction = "", ""
         self.inputs, self.sequence, self.time_step, self.units = None, 0, 0, []
+        self.unit_orders = {}
         self.result, self.result_reason, self.reference, self.comparison = None, "", None, None
         self.port = None
         self.document_changed.emit(document)
@@ -168,6 +172,20 @@ class InspectorState(QObject):
         if units != self.units:
             self.units = list(units)
             self.units_changed.emit(self.units)
+
+    def unit_order(self, layer: str, direction: str) -> UnitOrder | None:
+        """The order the heatmaps of this layer and direction list their units in (None: by unit number)."""
+        return self.unit_orders.get((layer, direction))
+
+    def set_unit_order(self, layer: str, direction: str, order: UnitOrder | None) -> None:
+        """One order for every heatmap of the layer and direction; None goes back to unit numbers."""
+        if order is None or order.is_natural:
+            changed = self.unit_orders.pop((layer, direction), None) is not None
+        else:
+            changed = self.unit_orders.get((layer, direction)) is not order
+            self.unit_orders[(layer, direction)] = order
+        if changed:
+            self.unit_order_changed.emit(layer, direction)
 
     def set_value_mode(self, mode: str) -> None:
         if mode not in VALUE_MODES:

@@ -1,0 +1,121 @@
+"""The Units tab: the table and its order shared through the state, the saturation plot, pattern select and
+match (the same units and windows as the core finds, clicking a match moves sequence and cursor), occlusion
+in the background with Cancel, and every plot as PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inspector.core.engine import run
+from inspector.core.units.ordering import BY_SIMILARITY
+from inspector.core.units.patterns import find_pattern
+from inspector.core.units.table import columns
+from inspector.gui.state import InspectorState
+from inspector.gui.units.view import UnitsView
+from inspector.gui.workers.opening import load_document
+from tests.gui.images import has_marks, is_drawn
+
+
+def show(qtbot, name: str = "bilstm_classifier") -> UnitsView:
+    from inspector.demo import demo_model
+
+    document = load_document(demo_model(name), demo=name)
+    x = document.sequence[None]
+    x = np.concatenate([x, -x, x[:, ::-1]]).astype(np.float32)  # three sequences
+    state = InspectorState()
+    view = UnitsView(state)
+    qtbot.addWidget(view)
+    view.resize(1500, 1000)
+    view.show()
+    state.set_document(document)
+    state.set_inputs([x])
+    state.set_result(run(document.model, [x]))
+    return view
+
+
+@pytest.fixture
+def view(qtbot) -> UnitsView:
+    return show(qtbot)
+
+
+def shown_units(view: UnitsView) -> list[int]:
+    return [int(view.table.item(row, 0).text()) for row in range(view.table.rowCount())]
+
+
+def test_table_lists_every_unit_and_a_header_click_orders_every_heatmap(view: UnitsView) -> None:
+    state, units = view.state, view.units
+    assert units is not None and view.table.rowCount() == units.units == 16
+    assert shown_units(view) == list(range(16))
+    std = columns(units)["std h"]
+    view.table.horizontalHeader().sectionClicked.emit(view.table.names.index("std h"))
+    order = state.unit_order(units.layer, units.direction)
+    assert order is not None and order.by == "std h"
+    assert shown_units(view) == list(np.argsort(-std, kind="stable"))  # largest first
+    ticks = view.pattern.figure.plot.getAxis("left")._tickLevels[0]
+    assert [label for _, label in ticks] == [str(u) for u in order.order]  # the heatmap keeps unit numbers
+    image = view.pattern.figure.image.image  # [units in order, time]
+    h = state.result.trace[units.layer][units.direction].h[state.sequence]
+    np.testing.assert_array_equal(image[0], h[:, order.order[0]])
+    view.table.horizontalHeader().sectionClicked.emit(view.table.names.index("std h"))
+    assert shown_units(view) == list(np.argsort(std, kind="stable"))  # again: smallest first
+    view.order_box.setCurrentText(BY_SIMILARITY)
+    view.order_by(BY_SIMILARITY)
+    assert sorted(shown_units(view)) == list(range(16))
+    view.order_by("unit")
+    assert state.unit_order(units.layer, units.direction) is None and shown_units(view) == list(range(16))
+
+
+def test_saturation_dots_name_and_pick_units(view: UnitsView) -> None:
+    figure = view.saturation
+    assert set(figure.scatters) == {"i", "f", "o"}
+    scatter = figure.scatters["f"]
+    spot = scatter.points()[10]
+    np.testing.assert_allclose((spot.pos().x(), spot.pos().y()), view.units.saturation["f"][10])
+    scatter.sigHovered.emit(scatter, [spot], None)
+    assert view.readout.text().startswith("unit 10: f left-saturated")
+    scatter.sigClicked.emit(scatter, [spot], None)
+    assert view.state.units == [10]
+    assert figure.scatters["i"].points()[10].size() > figure.scatters["i"].points()[0].size()  # shown in every gate
+    scatter.sigClicked.emit(scatter, [spot], None)
+    assert view.state.units == []
+
+
+def test_select_and_match_agree_with_the_core_and_move_the_cursor(view: UnitsView) -> None:
+    state = view.state
+    trace = state.result.trace[state.layer_name][state.direction]
+    view.pattern.threshold.setValue(0.1)
+    view.pattern.figure.region.setRegion((19.5, 24.5))  # steps 20..24
+    view.pattern.select()
+    selection, matches = find_pattern(trace, "h", 0, 20, 25, 0.1)
+    assert selection.units.size and state.units == [int(u) for u in selection.units]
+    assert view.pattern.matches_list.count() == len(matches) > 0
+    assert "unit(s) of h on throughout steps 20-24" in view.pattern.note.text()
+    item = view.pattern.matches_list.item(0)
+    view.pattern.matches_list.itemClicked.emit(item)
+    assert (state.sequence, state.time_step) == (matches[0].sequence, matches[0].start)
+
+
+def test_occlusion_runs_in_the_background_and_cancels(qtbot, view: UnitsView) -> None:
+    panel = view.occlusion
+    panel.run()
+    qtbot.waitUntil(lambda: panel.found is not None, timeout=30000)
+    assert panel.found.changes[0].shape == (3, 40, 3)
+    assert panel.figure.plot is not None and "whole model" in panel.note.text()
+    panel.run()
+    panel.cancel()
+    assert not panel.job.pending and panel.note.text() == "cancelled"
+    view.state.set_inputs(view.state.inputs)  # new inputs: the old answer goes
+    assert panel.found is None
+
+
+def test_every_units_plot_exports_as_a_png_with_data(qtbot, tmp_path: Path) -> None:
+    view = show(qtbot, "sine_lstm")
+    written = view.export_unit_plots(tmp_path)
+    names = {p.name for p in written}
+    assert {"lstm_saturation.png", "lstm_units_h_ordered.png", "lstm_units_f_ordered.png",
+            "occlusion_zero_sequence1.png"} <= names
+    for path in written:
+        assert (has_marks(path) if "saturation" in path.name else is_drawn(path)), path.name
