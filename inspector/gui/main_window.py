@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import QSettings, Qt
 from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressBar, QTabWidget, QWidget
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from inspector.core.analysis.weight_blocks import weight_layers
 from inspector.demo import DEMOS
@@ -18,10 +18,13 @@ from inspector.gui.model_panel import ModelPanel
 from inspector.gui.predictions.view import PredictionsView
 from inspector.gui.recent import RecentFiles, app_settings
 from inspector.gui.sequences.panel import SequencePanel
-from inspector.gui.state import Document, InspectorState
+from inspector.gui.state import SCALE_MODES, Document, InspectorState
+from inspector.gui.time.controls import SPEEDS
 from inspector.gui.time.view import TimeView
 from inspector.gui.weights.export import export_layer_plots
 from inspector.gui.weights.view import WeightsView
+from inspector.gui.widgets.open_progress import OpenProgress
+from inspector.gui.window_memory import WindowMemory, choice_from
 from inspector.gui.workers.opening import MODEL_SUFFIXES, ModelOpener
 from inspector.gui.workers.port import PortRunner
 from inspector.gui.workers.reference import ReferenceRunner
@@ -44,6 +47,7 @@ class MainWindow(QMainWindow):
         self.state = InspectorState(self)
         self.opener = ModelOpener(self)
         self.recent = RecentFiles(self.settings)
+        self._opening = ""  # the file being opened, as the status bar names it
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -55,6 +59,8 @@ class MainWindow(QMainWindow):
         self.opener.failed.connect(self._on_failed)
         self.opener.busy_changed.connect(self._on_busy)
         self.state.document_changed.connect(self._on_document)
+        self.memory = self._memory()
+        self.memory.restore()  # the layout and choices of the last session; a damaged record is ignored
 
     # ----- building ---------------------------------------------------------------------------
     def _build_views(self) -> None:
@@ -127,10 +133,9 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_status_bar(self) -> None:
-        self.busy_bar = QProgressBar(maximumWidth=160, maximum=0)  # maximum 0: a busy animation
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.hide()
-        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.open_progress = OpenProgress(self.cancel_open)  # "opening NAME ... 4 s", busy bar, Cancel
+        self.busy_bar = self.open_progress.bar
+        self.statusBar().addPermanentWidget(self.open_progress)
         self.state.status_message.connect(self.statusBar().showMessage)
         self.statusBar().addPermanentWidget(TraceStatus(self.trace_runner))
         self.statusBar().addPermanentWidget(self.reference_runner.widget)
@@ -152,11 +157,13 @@ class MainWindow(QMainWindow):
     def open_file(self, path: str | Path, architecture: str | Path | None = None) -> None:
         """Open a model file; a weights-only file with `architecture` is read with that architecture file."""
         with_architecture = f" with {Path(architecture).name}" if architecture else ""
-        self.statusBar().showMessage(f"opening {Path(path).name}{with_architecture} ...")
+        self._opening = f"{Path(path).name}{with_architecture}"
+        self.statusBar().showMessage(f"opening {self._opening} ...")
         self.opener.open_file(path, architecture)
 
     def open_demo(self, name: str) -> None:
-        self.statusBar().showMessage(f"opening the demo {name} ...")
+        self._opening = f"the demo {name}"
+        self.statusBar().showMessage(f"opening {self._opening} ...")
         self.opener.open_demo(name)
 
     def ask_open(self) -> None:
@@ -177,7 +184,29 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Cannot open file", f"{Path(path).name} cannot be opened:\n\n{reason}")
 
     def _on_busy(self, busy: bool) -> None:
-        self.busy_bar.setVisible(busy)
+        if busy:
+            self.open_progress.start(self._opening)
+        else:
+            self.open_progress.stop()
+
+    def cancel_open(self) -> None:
+        """Stop reading the file being opened (its child process is killed); the open model stays."""
+        if not self.opener.pending:
+            return
+        name, seconds = self.open_progress.name, self.open_progress.elapsed()
+        self.opener.cancel()
+        still = f"; still showing {self.state.document.title}" if self.state.document else ""
+        self.statusBar().showMessage(f"stopped opening {name} after {seconds:.0f} s{still}", 10000)
+
+    def _memory(self) -> WindowMemory:
+        """What the window remembers between sessions, besides geometry, docks and splitters."""
+        controls, tabs, state = self.time_view.controls, self.tabs, self.state
+        return WindowMemory(self, self.settings, {
+            "tab": choice_from(range(tabs.count()), tabs.currentIndex, tabs.setCurrentIndex, int),
+            "scale_mode": choice_from(SCALE_MODES, lambda: state.scale_mode, state.set_scale_mode),
+            "speed": choice_from(SPEEDS, controls.speed_box.currentData,
+                                 lambda v: controls.speed_box.setCurrentIndex(SPEEDS.index(v)), int),
+        })
 
     def _on_document(self, document: Document) -> None:
         self.setWindowTitle(f"{APP_NAME} - {document.title}")
@@ -237,9 +266,10 @@ class MainWindow(QMainWindow):
             self.open_file(paths[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        self.opener.wait(5000)
-        self.trace_runner.cancel()
-        self.trace_runner.wait(5000)
+        """Remember the layout; tell every worker and child to stop, without waiting for any of them."""
+        self.memory.save()
+        self.opener.shutdown()  # the parse child is killed and reaped in the background
+        self.trace_runner.cancel()  # the engine stops at its next time step
         self.reference_runner.shutdown()
         self.port_runner.shutdown()
         super().closeEvent(event)

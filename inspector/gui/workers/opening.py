@@ -93,6 +93,16 @@ class ModelOpener(QObject):
     def wait(self, msecs: int = -1) -> bool:
         return self._job.wait(msecs)
 
+    def cancel(self) -> None:
+        """Stop the file being read now: its child is killed, nothing is delivered, the open model stays."""
+        self._job.cancel()
+        self.isolated.cancel()
+
+    def shutdown(self) -> None:
+        """The window closes: stop reading, and let the spare child go in the background (never waited for)."""
+        self.cancel()
+        self.isolated.close(wait=False)
+
     def _start(self, path: str, demo: str | None, architecture: str | Path | None = None) -> None:
         self._path = path
         self.isolated.cancel()  # a file still being read (maybe hanging) is no longer wanted
