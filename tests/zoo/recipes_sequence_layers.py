@@ -59,6 +59,9 @@ def preprocessing_recipes() -> list[Recipe]:
             L.CategoryEncoding(num_tokens=5, output_mode="one_hot"), L.RepeatVector(2),
             L.TimeDistributed(L.Dense(2))], dtype="int32"), (tokens(1, 5, low=0),),
             ("categoryencoding", "one_hot", "timedistributed")),
+        Recipe("integer_lookup_embedding", seq((7,), lambda L: [
+            L.IntegerLookup(vocabulary=[12, 7, 30, 4, 9]), L.Embedding(6, 3), L.LSTM(2)], dtype="int64"),
+            (tokens(7, 32, low=0),), ("integerlookup", "embedding", "lstm")),
         Recipe("rescaling_lstm", seq(SHAPE, lambda L: [
             L.Rescaling(1 / 255.0, offset=-0.5), L.Rescaling([1.0, 2.0, -1.0, 0.5]),
             L.LSTM(3)]), inp, ("rescaling", "lstm")),

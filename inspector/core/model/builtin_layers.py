@@ -66,8 +66,8 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("LayerNormalization",), TF2),
     ClassGroup(("GroupNormalization", "UnitNormalization"), "tf.keras 2.11+, 3"),
     ClassGroup(("RMSNormalization",), "3.9+"),
-    ClassGroup(("Normalization", "Rescaling", "Discretization", "CategoryEncoding", "Resizing", "CenterCrop",
-                "EinsumDense"), TF2),
+    ClassGroup(("Normalization", "Rescaling", "Discretization", "CategoryEncoding", "IntegerLookup", "Resizing",
+                "CenterCrop", "EinsumDense"), TF2),
     ClassGroup(("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
                 "RandomBrightness", "RandomHeight", "RandomWidth"), "tf.keras 2.x, 3 (RandomHeight/Width: tf.keras)"),
     ClassGroup(("AugMix", "CutMix", "MixUp", "RandAugment", "RandomColorDegeneration", "RandomColorJitter",
@@ -100,7 +100,7 @@ GROUPS: tuple[ClassGroup, ...] = (
                "from the layer after it"),
     ClassGroup(("DenseFeatures",), "tf.keras 2.x", "takes a dictionary of TensorFlow feature columns: " + NOT_YET),
     ClassGroup(("Hashing", "HashedCrossing"), TF2, "hashes values with FarmHash: " + NOT_YET),
-    ClassGroup(("IntegerLookup", "DynamicEmbedding", "DynamicLookup"), TF2,
+    ClassGroup(("DynamicEmbedding", "DynamicLookup"), "tf.keras 2.x",
                "a lookup or category encoding layer: " + NOT_YET),
     ClassGroup(("RandomCrop",), TF2, "crops or resizes at inference in ways that differ between Keras versions: "
                + NOT_YET),
@@ -152,6 +152,11 @@ def option_refusal(class_name: str, config: dict[str, Any]) -> str:
     if class_name == "CategoryEncoding" and (config.get("output_mode", "multi_hot") not in (
             "one_hot", "multi_hot", "count") or config.get("sparse")):
         return f"CategoryEncoding with output_mode {config.get('output_mode')!r} or sparse output is {NOT_YET}"
+    if class_name == "IntegerLookup" and (
+            config.get("vocabulary") is None or config.get("invert") or config.get("mask_token") is not None
+            or config.get("num_oov_indices", 1) != 1 or config.get("output_mode", "int") != "int"):
+        return ("IntegerLookup other than output_mode 'int' with one OOV index, no mask token, not inverted and "
+                f"its vocabulary in the config is {NOT_YET}")
     if class_name == "Discretization" and config.get("output_mode", "int") != "int":
         return f"Discretization with output_mode {config.get('output_mode')!r} is {NOT_YET}"
     if class_name == "EinsumDense" and config.get("lora_rank"):

@@ -1,7 +1,8 @@
 """Preprocessing layers with stored statistics that time-series models start with:
 Normalization ((x - mean) / max(sqrt(variance), 1e-7), or its inverse), Rescaling
 (x * scale + offset), Discretization (bucket ids, as TensorFlow's Bucketize: the number of
-bin boundaries <= x, boundaries in float32) and CategoryEncoding (one_hot, multi_hot, count).
+bin boundaries <= x, boundaries in float32), CategoryEncoding (one_hot, multi_hot, count) and
+IntegerLookup with its vocabulary in the config.
 
 Numbers given in the config (Normalization(mean=..., variance=...), Rescaling(scale=[...]))
 are plain JSON numbers, or Keras 3's {"class_name": "__numpy__", "config": {"value": ...}}.
@@ -98,3 +99,19 @@ def category_encoding(layer: Layer, inputs: list[Array], masks: list[Mask], ctx:
         raise UnsupportedModel(f"layer {layer.name!r}: {mode} encoding of ids shaped {ids.shape[1:]} is {NOT_YET}")
     counts = table[ids].sum(axis=1)
     return np.minimum(counts, 1) if mode == "multi_hot" else counts
+
+
+@register("IntegerLookup", mask="drop")
+def integer_lookup(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """Integer token -> index: 0 for a token not in the vocabulary (the one OOV index), 1 + its position."""
+    vocabulary = config_numbers(layer, "vocabulary", np.dtype(np.int64))
+    if vocabulary is None:
+        raise UnsupportedModel(f"layer {layer.name!r}: IntegerLookup without its vocabulary in the config")
+    x = np.asarray(inputs[0])
+    if not np.issubdtype(x.dtype, np.integer):
+        x = x.astype(np.int64)
+    order = np.argsort(vocabulary, kind="stable")
+    ordered = vocabulary.ravel()[order]
+    found = np.clip(np.searchsorted(ordered, x), 0, len(ordered) - 1)
+    known = ordered[found] == x
+    return np.where(known, order[found] + 1, 0).astype(np.int64)
