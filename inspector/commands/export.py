@@ -3,7 +3,10 @@
 Writes the weight heatmaps, histograms and statistics of every layer with weights (each direction of a
 Bidirectional), the gates over time and the h and c states of every recurrent layer and direction, and
 the predictions: the numpy output against Keras's, the residual and the scatter (the Keras part only
-when a reference is available; otherwise the reason goes to stderr and the manual output is drawn).
+when a reference is available; otherwise the reason goes to stderr and the manual output is drawn),
+and the units: per recurrent layer and direction the gate saturation plots and h, c and every gate with
+the units clustered by the similarity of h (numbers kept on the axis), and the occlusion plot (each
+step replaced by zeros in turn; skipped with the reason on stderr for more than 1,000 steps).
 The window's own drawing code draws them on Qt's offscreen platform: no display is needed.
 Prints every file written. Exit status 2 and one line on stderr for a bad model, input or folder.
 """
@@ -34,7 +37,7 @@ DEFAULT_EXPORT_TIMEOUT = 120.0
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="write every plot (weights, gates over time, predictions) as PNG, without a window",
+        "export", help="write every plot (weights, gates over time, predictions, units) as PNG, without a window",
         description="Draw every plot of the model as PNG files into DIR, exactly as the window draws them, "
         "without a display. Keras runs in a separate process for the predictions' reference (skip it with "
         "--no-reference). Prints each file written; exit status 2 on a bad model, input or folder.")
@@ -65,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         reference = None if args.no_reference else _reference(model, inputs, args.timeout)
         written += _time_plots(model, result, folder, args.sequence)
         written += _prediction_plots(model, inputs, result, reference, folder, args.sequence)
+        written += _unit_plots(model, inputs, result, folder, args.sequence)
     for path in written:
         print(path)
     return 0
@@ -160,6 +164,17 @@ def _prediction_plots(model: Model, inputs: list[np.ndarray], result, reference,
     for output in range(len(result.outputs)):
         data = make_predictions(model, result, reference, output, note=note)
         written += export_prediction_plots(data, folder, sequence, verification=verification if output == 0 else None)
+    return written
+
+
+def _unit_plots(model: Model, inputs: list[np.ndarray], result, folder: Path, sequence: int) -> list[Path]:
+    """Saturation plots and unit-ordered heatmaps of every recurrent layer, and the occlusion plot."""
+    from inspector.gui.units.export import export_unit_plots
+
+    notes: list[str] = []
+    written = export_unit_plots(model, result, inputs, folder, sequence=sequence, notes=notes)
+    for note in notes:
+        _note(note)
     return written
 
 

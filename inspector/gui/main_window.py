@@ -21,6 +21,7 @@ from inspector.gui.sequences.panel import SequencePanel
 from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.time.controls import SPEEDS
 from inspector.gui.time.view import TimeView
+from inspector.gui.units.view import UnitsView
 from inspector.gui.weights.export import export_layer_plots
 from inspector.gui.weights.view import WeightsView
 from inspector.gui.widgets.open_progress import OpenProgress
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.time_view, "Time steps")
         self.predictions_view = PredictionsView(self.state)
         self.tabs.addTab(self.predictions_view, "Predictions")
+        self.units_view = UnitsView(self.state)
+        self.tabs.addTab(self.units_view, "Units")
         self.reference_runner = ReferenceRunner(self.state, self)  # Keras in a child process, in the background
         self.port_runner = PortRunner(self.state, self,  # the exported code, built and run in the background
                                       reference_coming=lambda: self.reference_runner.coming)

@@ -72,10 +72,10 @@ class HeatmapFigure:
 
 
 def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: UnitOrder, mask: np.ndarray,
-                       levels: tuple[float, float], sequential: bool, title: str, time_step: int = 0,
+                       levels: tuple[float, float], sequential: bool, title: str, time_step: int | None = None,
                        region: tuple[int, int] | None = None, with_region: bool = True) -> HeatmapFigure:
     """values [time, units] drawn with rows in `order`; `region` [start, stop) of steps, draggable
-    (none drawn without `with_region`)."""
+    (none drawn without `with_region`); the time cursor at `time_step` (none when None)."""
     prune(layout, {(0, 0)})
     plot = plot_at(layout, 0, 0, heatmap_plot)
     steps, units = values.shape
@@ -92,8 +92,9 @@ def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: Uni
                                         bounds=(-0.5, steps - 0.5), swapMode="sort")
         selection.setZValue(10)
         plot.addItem(selection)
-    cursor = pg.InfiniteLine(time_step, angle=90, pen=CURSOR_PEN, movable=False)
-    plot.addItem(cursor)
+    cursor = None if time_step is None else pg.InfiniteLine(time_step, angle=90, pen=CURSOR_PEN, movable=False)
+    if cursor is not None:
+        plot.addItem(cursor)
     marks = pg.ScatterPlotItem(symbol="t2", size=12, pen=pg.mkPen("k", width=0.5), brush=PICKED)
     plot.addItem(marks)
     plot.setTitle(title, size=TITLE_SIZE)
@@ -167,7 +168,6 @@ def draw_saturation(layout: pg.GraphicsLayout, units: DirectionUnits, picked: li
         plot.addItem(pg.PlotCurveItem([0, 1, 0], [0, 0, 1], pen=pg.mkPen("#bbbbbb", style=Qt.PenStyle.DashLine)))
         plot.setXRange(0, 1, padding=0.05)
         plot.setYRange(0, 1, padding=0.05)
-        plot.setAspectLocked(True)
         plot.setTitle(f"{gate} gate · {units.title}", size=TITLE_SIZE)
         set_label(plot, "bottom", "left-saturated (below 0.1)")
         set_label(plot, "left", "right-saturated (above 0.9)" if k == 0 else "")
@@ -196,8 +196,9 @@ class OcclusionFigure:
 
 
 def draw_occlusion(layout: pg.GraphicsLayout, lines: list[tuple[str, np.ndarray]], title: str,
-                   time_step: int = 0) -> OcclusionFigure:
-    """The change of each output (one curve per component) against the occluded step."""
+                   time_step: int | None = None) -> OcclusionFigure:
+    """The change of each output (one curve per component) against the occluded step; the time cursor
+    at `time_step` (none when None)."""
     prune(layout, {(0, 0)})
     plot = plot_at(layout, 0, 0)
     plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
@@ -205,8 +206,9 @@ def draw_occlusion(layout: pg.GraphicsLayout, lines: list[tuple[str, np.ndarray]
         plot.plot(np.arange(values.size), values, pen=pg.mkPen(LINE_COLOURS[k % len(LINE_COLOURS)], width=2),
                   symbol="o", symbolSize=4, symbolBrush=LINE_COLOURS[k % len(LINE_COLOURS)], name=label)
     plot.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", width=1)))
-    cursor = pg.InfiniteLine(time_step, angle=90, pen=CURSOR_PEN, movable=False)
-    plot.addItem(cursor)
+    cursor = None if time_step is None else pg.InfiniteLine(time_step, angle=90, pen=CURSOR_PEN, movable=False)
+    if cursor is not None:
+        plot.addItem(cursor)
     plot.setTitle(title, size=TITLE_SIZE)
     set_label(plot, "bottom", "occluded time step t")
     set_label(plot, "left", "output change")
