@@ -21,6 +21,7 @@ from inspector.core.io.containers import HDF5_MAGIC, ZIP_MAGIC, read_file
 
 MAX_TEXT_BYTES = 64 * 1024**2
 KINDS = ("json", "yaml", "keras3-config", "model-file")
+KERAS2_MARKERS = ('"batch_input_shape"', '"time_major"', '"keras.src.engine.')
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,18 @@ def read_architecture(path: str | os.PathLike[str]) -> Architecture:
     version = config.get("keras_version")
     version = str(version) if isinstance(version, (str, int, float)) else None
     if text.lstrip().startswith("{"):
-        kind = "keras3-config" if "module" in config or "registered_name" in config else "json"
+        kind = "keras3-config" if _written_by_keras3(config, text) else "json"
     else:
         kind = "yaml"
     return Architecture(path, config, version, kind)
+
+
+def _written_by_keras3(config: dict[str, Any], text: str) -> bool:
+    """Keras 3 wraps objects in {module, ...}; so did tf.keras 2.13-2.15 in the config.json of its zips, but
+    its configs keep Keras 2 keys (batch_input_shape, time_major) and its model modules (keras.src.engine)."""
+    if "module" not in config and "registered_name" not in config:
+        return False
+    return not any(marker in text for marker in KERAS2_MARKERS)
 
 
 def _text(path: str, name: str) -> str | None:

@@ -41,7 +41,7 @@ def _companion_hint(path: str) -> list[str]:
 def _paired(raw: RawFile, architecture: Architecture) -> Model:
     """The architecture's config with the weights file's arrays, as one full model."""
     version = architecture.keras_version or raw.keras_version
-    keras3 = architecture.keras3 or (raw.keras3_vars is not None and not version)
+    keras3 = architecture.keras3
     container = "zip" if keras3 and raw.keras3_vars is not None else raw.container
     paired = replace(raw, config=architecture.config, keras_version=version, container=container,
                      is_weights_only=False)

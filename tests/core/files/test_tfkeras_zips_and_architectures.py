@@ -177,3 +177,17 @@ def test_weights_alone_show_a_bidirectional_layer_by_its_directions() -> None:
         ("enc", "LSTM"), ("both_ways", "Bidirectional"), ("head", "Dense")]
     assert not any("custom" in w for w in model.warnings)
 
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("model_id", MODELS)
+def test_config_json_of_an_unzipped_tfkeras_file_keeps_keras2_semantics(tmp_path: Path, model_id: str,
+                                                                        writer: str) -> None:
+    """Unzipped: config.json + model.weights.h5. tf.keras wrapped objects in {module, ...} as Keras 3
+    does, but computes hard_sigmoid as Keras 2."""
+    with zipfile.ZipFile(f"{stem(model_id, writer)}.keras") as archive:
+        archive.extractall(tmp_path, members=["config.json", "model.weights.h5"])
+    model = open_model(tmp_path / "model.weights.h5", tmp_path / "config.json")
+    assert model.keras_major == 2
+    x, expected = keras_output(model_id, writer)
+    np.testing.assert_allclose(run(model, x).outputs[0], expected, atol=ATOL, rtol=0)
