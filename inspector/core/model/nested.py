@@ -20,11 +20,11 @@ from inspector.core.errors import UnsupportedModel
 from inspector.core.io import keras3_store
 from inspector.core.io.containers import StoredWeight, keras3_store_path
 from inspector.core.model.canonical import Call, Layer
+from inspector.core.model.dialects import CELL_CLASSES
 from inspector.core.model.graph_config import LayerEntry, read_graph
 from inspector.core.model.layer_weights import roles_for
-from inspector.core.model.weight_matching import declares_weights
+from inspector.core.model.weight_matching import NESTED_MODELS, declares_weights
 
-NESTED_MODELS = ("Sequential", "Functional")
 Build = Callable[[str, str, dict[str, Any], list[StoredWeight], int, tuple[Call, ...]], Layer]
 
 
@@ -112,5 +112,5 @@ def array_count(class_name: str, config: dict[str, Any]) -> int:
         layers = config.get("layers") or []
         return sum(array_count(str(spec.get("class_name")), dict(spec.get("config") or {}))
                    for spec in layers if isinstance(spec, dict))
-    cell = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}.get(class_name, class_name)
+    cell = CELL_CLASSES.get(class_name, class_name)
     return len(roles_for(cell, config))

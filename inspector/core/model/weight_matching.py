@@ -18,7 +18,7 @@ from typing import Any
 
 from inspector.core.errors import UnsupportedModel
 from inspector.core.io.containers import StoredWeight
-from inspector.core.model.dialects import normalize_layer
+from inspector.core.model.dialects import CELL_CLASSES, normalize_layer
 from inspector.core.model.layer_weights import KERAS1_SPLIT, roles_for
 
 NESTED_MODELS = ("Sequential", "Functional", "Model")
@@ -51,7 +51,7 @@ def _inner_specs(config: Mapping[str, Any], keras_major: int) -> list[tuple[str,
     for spec in specs:
         if isinstance(spec, Mapping) and isinstance(spec.get("config"), Mapping):
             stored = str(spec.get("class_name"))
-            cell_class = {"LSTMCell": "LSTM", "GRUCell": "GRU", "SimpleRNNCell": "SimpleRNN"}.get(stored, stored)
+            cell_class = CELL_CLASSES.get(stored, stored)
             out.append(normalize_layer(cell_class, dict(spec["config"]), keras_major))
     return out
 
