@@ -18,6 +18,7 @@ WEIGHT_SUFFIXES = (".weights.h5", ".weights.hdf5", ".h5", ".hdf5", ".keras")
 WEIGHT_WORDS = ("_weights", "-weights", ".weights", "_weight", "weights_", "weights-")  # at either end
 MAX_ENTRIES = 2000  # a downloads folder with more files is not searched further
 MAX_FOUND = 12
+MAX_UNRELATED_MODELS = 3  # a folder of many models: only those named like the weights are offered
 
 
 def stems(weights: str | os.PathLike[str]) -> list[str]:
@@ -53,8 +54,10 @@ def find_companions(weights: str | os.PathLike[str]) -> list[str]:
     wanted = [stem + suffix for stem in stems(weights) for suffix in TEXT_SUFFIXES] + list(COMMON_NAMES)
     found = [by_lower[name.lower()] for name in wanted if name.lower() in by_lower]
     found += [name for name in names if name.lower().endswith(TEXT_SUFFIXES) and _mentions(name, weights)]
-    found += [name for name in names if name.lower().endswith(MODEL_SUFFIXES) and name != own
+    models = [name for name in names if name.lower().endswith(MODEL_SUFFIXES) and name != own
               and not _weights_name(name)]
+    related = [name for name in models if _mentions(name, weights)]
+    found += related or (models if len(models) <= MAX_UNRELATED_MODELS else [])
     unique = list(dict.fromkeys(found))
     return [str(folder / name) for name in unique[:MAX_FOUND]]
 

@@ -24,6 +24,14 @@ def test_same_stem_first_then_usual_names_then_model_files(tmp_path: Path) -> No
                      "full_model.keras"]
 
 
+def test_a_folder_of_many_models_offers_only_the_related_ones(tmp_path: Path) -> None:
+    for name in ("net_weights.h5", "other_a.keras", "other_b.keras", "other_c.h5", "other_d.h5", "net_full.keras"):
+        (tmp_path / name).write_bytes(b"x")
+    assert names(find_companions(tmp_path / "net_weights.h5")) == ["net_full.keras"]
+    (tmp_path / "net_full.keras").unlink()
+    assert names(find_companions(tmp_path / "net_weights.h5")) == []
+
+
 def test_nothing_beside_means_no_offer(tmp_path: Path) -> None:
     (tmp_path / "w.h5").write_bytes(b"x")
     assert find_companions(tmp_path / "w.h5") == []
