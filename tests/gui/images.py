@@ -67,5 +67,7 @@ def has_marks(path: Path | QImage, pixels: int = 30) -> bool:
 
 
 def shows_data(path: Path) -> bool:
-    """The check for an exported PNG by its name: prediction plots may hold a single point."""
-    return has_marks(path) if path.name.startswith("predictions_") else is_drawn(path)
+    """The check for an exported PNG by its name: prediction plots may hold a single point, saturation plots
+    one dot for all units (none saturates)."""
+    few_points = path.name.startswith("predictions_") or path.stem.endswith("_saturation")  # units may share a dot
+    return has_marks(path) if few_points else is_drawn(path)

@@ -143,7 +143,7 @@ class SaturationFigure:
             count = self.points[gate].shape[0]
             picked = set(u for u in units if 0 <= u < count)
             scatter.setBrush([PICKED if u in picked else DOT for u in range(count)])
-            scatter.setSize([11 if u in picked else 7 for u in range(count)])
+            scatter.setSize([12 if u in picked else 9 for u in range(count)])
 
     def unit_near(self, gate: str, left: float, right: float, radius: float = 0.03) -> int | None:
         """The unit whose dot is nearest (left, right) within `radius`, or None."""
