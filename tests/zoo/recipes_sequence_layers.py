@@ -78,6 +78,38 @@ def spectral_recipes() -> list[Recipe]:
     ]
 
 
+def stft_recipes() -> list[Recipe]:
+    """window=None: named windows need SciPy, and the zoo's random weights replace the kernels anyway."""
+    audio, note = (floats(64, 2),), "STFTSpectrogram is new in Keras 3"
+
+    def stft(**kw: Any) -> Builder:
+        return seq((64, 2), lambda L: [L.STFTSpectrogram(frame_length=16, frame_step=8, window=None, **kw),
+                                       L.LSTM(3)])
+
+    return [
+        Recipe("stft_log_lstm", stft(), audio, ("stftspectrogram", "log", "lstm"), runtimes=ONLY_KERAS3, note=note),
+        Recipe("stft_psd_same", stft(mode="psd", padding="same", fft_length=32), audio,
+               ("stftspectrogram", "psd", "padding_same"), runtimes=ONLY_KERAS3, note=note),
+        Recipe("stft_angle_expand", seq((64, 2), lambda L: [
+            L.STFTSpectrogram(mode="angle", frame_length=12, frame_step=5, expand_dims=True, window=None),
+            L.Reshape((-1, 18)), L.GRU(2)]), audio,
+            ("stftspectrogram", "angle", "expand_dims", "gru"), runtimes=ONLY_KERAS3, note=note),
+        Recipe("stft_modes", stft_modes(), audio, ("stftspectrogram", "real", "imag", "stft", "magnitude"),
+               runtimes=ONLY_KERAS3, note=note),
+    ]
+
+
+def stft_modes() -> Builder:
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        x = keras.Input(shape=(64, 2))
+        parts = [L.STFTSpectrogram(mode=mode, frame_length=16, frame_step=8, window=None)(x)
+                 for mode in ("real", "imag", "stft", "magnitude")]
+        return keras.Model(x, L.Concatenate()(parts))
+
+    return build
+
+
 def einsum_recipes() -> list[Recipe]:
     inp = (floats(*SHAPE),)
     return [
@@ -210,6 +242,6 @@ def tf_keras_only_layers() -> Builder:
 
 
 def recipes() -> list[Recipe]:
-    return (normalization_recipes() + preprocessing_recipes() + spectral_recipes() + einsum_recipes()
+    return (normalization_recipes() + preprocessing_recipes() + spectral_recipes() + stft_recipes() + einsum_recipes()
             + attention_recipes()
             + inert_recipes())

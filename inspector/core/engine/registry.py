@@ -33,6 +33,7 @@ _MODULES = (
     "pooling",
     "reshaping",
     "preprocessing",
+    "audio",
     "merge",
     "norm",
     "attention",

@@ -76,6 +76,7 @@ GROUPS: tuple[ClassGroup, ...] = (
                 "RandomShear", "Solarization", "MaxNumBoundingBoxes"), "3.6+"),
     ClassGroup(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"), K2),
     ClassGroup(("Attention", "AdditiveAttention", "MultiHeadAttention"), TF2),
+    ClassGroup(("STFTSpectrogram",), "3.6+"),
     ClassGroup(("GroupedQueryAttention", "GroupQueryAttention"), "3.6+ (.keras files name it GroupQueryAttention)"),
     ClassGroup(("LeakyReLU", "PReLU", "ELU", "ThresholdedReLU"), "1.x, 2.x, tf.keras 2.x; 3 (not ThresholdedReLU)"),
     ClassGroup(("ReLU", "Softmax"), K2),
@@ -106,7 +107,7 @@ GROUPS: tuple[ClassGroup, ...] = (
                + NOT_YET),
     ClassGroup(("AutoContrast", "Equalization", "ContrastLimitedAdaptiveHistogramEqualization", "Pipeline"), "3",
                "an image preprocessing layer that also acts at inference: " + NOT_YET),
-    ClassGroup(("MelSpectrogram", "STFTSpectrogram"), "3", "an audio preprocessing layer: " + NOT_YET),
+    ClassGroup(("MelSpectrogram",), "3", "an audio preprocessing layer (an FFT, no stored kernels): " + NOT_YET),
 )
 
 BUILTIN_CLASSES = frozenset(name for group in GROUPS for name in group.classes)
@@ -152,6 +153,8 @@ def option_refusal(class_name: str, config: dict[str, Any]) -> str:
     if class_name == "CategoryEncoding" and (config.get("output_mode", "multi_hot") not in (
             "one_hot", "multi_hot", "count") or config.get("sparse")):
         return f"CategoryEncoding with output_mode {config.get('output_mode')!r} or sparse output is {NOT_YET}"
+    if class_name == "STFTSpectrogram" and config.get("data_format") == "channels_first":
+        return f"STFTSpectrogram on channels_first data is {NOT_YET}"
     if class_name == "IntegerLookup" and (
             config.get("vocabulary") is None or config.get("invert") or config.get("mask_token") is not None
             or config.get("num_oov_indices", 1) != 1 or config.get("output_mode", "int") != "int"):

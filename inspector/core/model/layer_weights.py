@@ -42,6 +42,9 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
     if class_name in DEPTHWISE_CLASSES:
         kernels = ["depthwise_kernel"] + (["pointwise_kernel"] if class_name.startswith("Separable") else [])
         return kernels + (["bias"] if use_bias else [])
+    if class_name == "STFTSpectrogram":
+        mode = config.get("mode", "log")
+        return [role for role, skip in (("real_kernel", "imag"), ("imag_kernel", "real")) if mode != skip]
     if class_name in ATTENTION_CLASSES:  # found by name (_attention_roles); this is get_weights() order
         parts = ("query", "key", "value", "attention_output")
         return [f"{p}_{kind}" for p in parts for kind in ("kernel", "bias") if kind == "kernel" or use_bias]
