@@ -150,6 +150,7 @@ def _worker(batch: list[Case], paths: list[str], timeout: float) -> list[Outcome
             outcomes.append(Outcome(case, answer["kind"], answer["detail"]))
     process.kill()
     process.wait()
+    process.stdout.close()
     if not outcomes:
         raise RuntimeError("the fuzzing worker did not start")
     return outcomes
