@@ -41,6 +41,11 @@ def view(qtbot) -> UnitsView:
     return show(qtbot)
 
 
+def axis_labels(plot) -> list[str]:
+    """The unit-axis labels by row, over every tick level."""
+    return [label for _, label in sorted(tick for level in plot.getAxis("left")._tickLevels for tick in level)]
+
+
 def shown_units(view: UnitsView) -> list[int]:
     return [int(view.table.item(row, 0).text()) for row in range(view.table.rowCount())]
 
@@ -54,8 +59,7 @@ def test_table_lists_every_unit_and_a_header_click_orders_every_heatmap(view: Un
     order = state.unit_order(units.layer, units.direction)
     assert order is not None and order.by == "std h"
     assert shown_units(view) == list(np.argsort(-std, kind="stable"))  # largest first
-    ticks = view.pattern.figure.plot.getAxis("left")._tickLevels[0]
-    assert [label for _, label in ticks] == [str(u) for u in order.order]  # the heatmap keeps unit numbers
+    assert axis_labels(view.pattern.figure.plot) == order.labels  # the heatmap keeps unit numbers
     image = view.pattern.figure.image.image  # [units in order, time]
     h = state.result.trace[units.layer][units.direction].h[state.sequence]
     np.testing.assert_array_equal(image[0], h[:, order.order[0]])
@@ -119,3 +123,30 @@ def test_every_units_plot_exports_as_a_png_with_data(qtbot, tmp_path: Path) -> N
             "occlusion_zero_sequence1.png"} <= names
     for path in written:
         assert (has_marks(path) if "saturation" in path.name else is_drawn(path)), path.name
+
+
+def test_the_time_view_follows_the_unit_order_and_keeps_unit_numbers(qtbot, view: UnitsView) -> None:
+    from PyQt6.QtCore import QPointF
+
+    from inspector.gui.time.view import TimeView
+
+    state = view.state
+    time_view = TimeView(state)
+    qtbot.addWidget(time_view)
+    time_view.resize(1200, 900)
+    time_view.show()
+    view.table.horizontalHeader().sectionClicked.emit(view.table.names.index("mean |h|"))
+    order = state.unit_order(state.layer_name, state.direction)
+    assert order is not None and not order.is_natural
+    trace = state.result.trace[state.layer_name][state.direction]
+    row = time_view.figure.rows[-1]  # h
+    np.testing.assert_array_equal(row.image.image[0], trace.h[state.sequence][:, order.order[0]])
+    assert axis_labels(row.plot) == order.labels
+    state.set_units([int(order.order[2])])
+    assert list(row.unit_marks.data["y"]) == [2]  # the mark sits on the unit's row
+    centre = row.plot.vb.mapViewToScene(QPointF(5, 3))  # step 5, fourth row
+    quantity, unit, t = time_view._cell_at(centre)
+    assert (quantity.name, unit, t) == ("h", int(order.order[3]), 5)
+    view.order_by("unit")
+    row = time_view.figure.rows[-1]
+    np.testing.assert_array_equal(row.image.image[0], trace.h[state.sequence][:, 0])

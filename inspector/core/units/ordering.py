@@ -46,6 +46,24 @@ class UnitOrder:
         every = max(1, -(-self.units // max_labels))
         return [(k, str(int(self.order[k]))) for k in range(0, self.units, every)]
 
+    def tick_levels(self, first: int = 4) -> list[list[tuple[int, str]]]:
+        """Axis tick levels, coarse to fine (at most `first` labels, then 4 times as many, ..., every
+        position), each without the positions of the coarser ones: a plot shows the finer levels only
+        where their labels fit, and every label is the unit number at that position."""
+        levels: list[list[tuple[int, str]]] = []
+        shown: set[int] = set()
+        count = first
+        while True:
+            every = max(1, -(-self.units // count))
+            level = [(k, label) for k, label in self.ticks(count) if k not in shown] if every > 1 else [
+                (k, str(int(self.order[k]))) for k in range(self.units) if k not in shown]
+            if level:
+                levels.append(level)
+                shown.update(k for k, _ in level)
+            if every == 1:
+                return levels
+            count *= 4
+
     def position_of(self, unit: int) -> int:
         """Where `unit` is drawn."""
         return int(np.flatnonzero(self.order == unit)[0])

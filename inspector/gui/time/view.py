@@ -9,6 +9,7 @@ Space play/pause. Click a heatmap row to add or remove that unit; double-click t
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -30,6 +31,7 @@ from inspector.core.analysis.per_step import PerStep
 from inspector.core.analysis.time_quantities import Quantity, layer_quantities, parse_units, units_text
 from inspector.core.analysis.weight_blocks import file_stem
 from inspector.core.engine.trace import DirectionTrace
+from inspector.core.units.ordering import UnitOrder
 from inspector.gui.state import VALUE_MODES, InspectorState
 from inspector.gui.time.controls import PAGE, TimeControls
 from inspector.gui.time.export import export_time_plots, grid_title, per_step_title, plot_file_name
@@ -46,6 +48,7 @@ class TimeView(QWidget):
         super().__init__(parent)
         self.state = state
         self.series: list[Quantity] = []
+        self.order: UnitOrder | None = None  # the layer's unit order (state.unit_order): heatmap rows follow it
         self.figure = TimeFigure()
         self.lines = LinesFigure()
         self.per_step_lines = LinesFigure()
@@ -61,7 +64,8 @@ class TimeView(QWidget):
         for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self.refresh.request),
                              (state.inputs_changed, self._on_inputs), (state.sequence_changed, self.refresh.request),
                              (state.result_changed, self._on_result), (state.time_step_changed, self._on_time_step),
-                             (state.units_changed, self._on_units), (state.value_mode_changed, self.refresh.request)):
+                             (state.units_changed, self._on_units), (state.value_mode_changed, self.refresh.request),
+                             (state.unit_order_changed, self.refresh.request)):
             signal.connect(slot)
         self.refresh.request()
 
@@ -170,8 +174,13 @@ class TimeView(QWidget):
         cell = state.layer.directions().get(trace.direction) if state.layer is not None else None
         self.series = layer_quantities(trace, cell, sequence, state.value_mode)
         mask = trace.mask[sequence]
-        self.figure = draw_time_grid(self.grid.ci, self.series, mask, state.time_step, grid_title(state.layer, trace, sequence))
-        self.figure.set_units(state.units)
+        self.order = state.unit_order(state.layer_name, trace.direction)
+        self.order = self.order if self.order is not None and self.order.units == self.series[-1].units else None
+        rows = [replace(q, values=self.order.apply(q.values)) for q in self.series] if self.order else self.series
+        self.figure = draw_time_grid(self.grid.ci, rows, mask, state.time_step, grid_title(state.layer, trace, sequence))
+        for row in self.figure.rows:  # the unit numbers stay on the axis whatever the order
+            row.plot.getAxis("left").setTicks(self.order.tick_levels() if self.order else None)
+        self.figure.set_units(self._rows_of(state.units))
         self.lines = draw_unit_lines(self.unit_widget.ci, self.series, state.units, mask, state.time_step)
         self._draw_per_step()
         self._attach_menus(self.grid, [r.plot for r in self.figure.rows] + [r.bars_plot for r in self.figure.rows])
@@ -270,7 +279,7 @@ class TimeView(QWidget):
     def _on_units(self, units: list[int]) -> None:
         self.units_edit.setText(units_text(units))
         if self.series and not self.refresh.pending:
-            self.figure.set_units(units)
+            self.figure.set_units(self._rows_of(units))
             trace_mask = self.figure.mask
             self.lines = draw_unit_lines(self.unit_widget.ci, self.series, units, trace_mask, self.state.time_step)
             self._attach_menus(self.unit_widget, self.lines.plots)
@@ -292,16 +301,20 @@ class TimeView(QWidget):
         units.remove(unit) if unit in units else units.append(unit)
         self.state.set_units(units)
 
+    def _rows_of(self, units: list[int]) -> list[int]:
+        """The heatmap rows of `units` in the layer's unit order."""
+        return [self.order.position_of(u) for u in units if u < self.order.units] if self.order else units
+
     def _cell_at(self, position: QPointF) -> tuple[Quantity, int, int] | None:
         """(series, unit, time step) under a scene position in a heatmap (time step -1 in a bar chart)."""
-        for row in self.figure.rows:
+        for row, quantity in zip(self.figure.rows, self.series, strict=False):
             for plot, in_bars in ((row.plot, False), (row.bars_plot, True)):
                 if plot.vb.sceneBoundingRect().contains(position):
                     point = plot.vb.mapSceneToView(position)
-                    unit, t = math.floor(point.y() + 0.5), -1 if in_bars else math.floor(point.x() + 0.5)
-                    steps, units = row.series.values.shape
-                    if 0 <= unit < units and t < steps:
-                        return row.series, unit, t
+                    place, t = math.floor(point.y() + 0.5), -1 if in_bars else math.floor(point.x() + 0.5)
+                    steps, units = quantity.values.shape
+                    if 0 <= place < units and t < steps:
+                        return quantity, int(self.order.order[place]) if self.order else place, t
         return None
 
     def _on_mouse_moved(self, position: QPointF) -> None:

@@ -102,7 +102,7 @@ def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: Uni
     plot.vb.setLimits(xMin=-0.5, xMax=steps - 0.5, yMin=-0.5, yMax=units - 0.5)
     plot.vb.setRange(xRange=(-0.5, steps - 0.5), yRange=(-0.5, units - 0.5), padding=0)
     left = plot.getAxis("left")
-    left.setTicks(None if order.is_natural else [order.ticks()])
+    left.setTicks(None if order.is_natural else order.tick_levels())
     for axis in ("left", "bottom"):
         plain_numbers(plot.getAxis(axis))
     set_label(plot, "left", "unit" if order.is_natural else f"unit (ordered by {order.by})")

@@ -63,6 +63,9 @@ def test_sorting_by_a_column_is_a_permutation_with_labels_following_it() -> None
     assert order.ticks() == [(0, "2"), (1, "4"), (2, "0"), (3, "3"), (4, "1")]
     assert order.ticks(max_labels=2) == [(0, "2"), (3, "3")]
     assert len(natural_order(512).ticks()) <= 24
+    levels = natural_order(32).tick_levels()
+    assert [len(level) for level in levels] == [4, 12, 16] and levels[0] == [(0, "0"), (8, "8"), (16, "16"), (24, "24")]
+    assert sorted(k for level in order.tick_levels(first=2) for k, _ in level) == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("name", ["sine_lstm", "bilstm_classifier"])
