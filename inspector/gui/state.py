@@ -21,7 +21,7 @@ from inspector.core.model.canonical import Layer, Model
 from inspector.core.port.proof import PortedRun
 from inspector.core.units.ordering import UnitOrder
 
-SCALE_MODES = ("shared", "per gate")
+SCALE_MODES = ("robust", "shared", "per gate")  # robust: per matrix kind, +-99.5th percentile of |w| (default)
 VALUE_MODES = ("activation", "pre-activation")  # what the time view shows for the gates
 STATUS_MS = 8000  # how long a view's message stays in the status bar
 

@@ -34,8 +34,14 @@ def test_big_kernel_draws_as_one_image_per_gate_and_pans(shown, qtbot) -> None:
     assert high - low == pytest.approx(200) and high <= SYMBOLS
 
 
-def test_shared_and_per_gate_scales(shown) -> None:
+def test_robust_shared_and_per_gate_scales(shown) -> None:
     shown.state.set_document(char_lstm_document())
+    figure = shown.weights_view.figure  # robust by default: one scale per matrix kind, outliers clipped
+    assert len(figure.colour_bars) == 3
+    limits = {h.block.matrix: h.image.getLevels()[1] for h in figure.heatmaps}
+    assert limits["W"] < 0.2 and limits["U"] < 0.4 and limits["b"] > 1.0  # W ~ N(0, 0.05): not washed out by b
+    assert "99.5th percentile of |W|" in figure.colour_bars[0].axis.labelText
+    shown.state.set_scale_mode("shared")
     figure = shown.weights_view.figure
     assert len(figure.colour_bars) == 1
     assert len({tuple(h.image.getLevels()) for h in figure.heatmaps}) == 1

@@ -13,7 +13,13 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
 
 from inspector.core.analysis.weight_blocks import MATRICES_BY_SYMBOL, Block, grid_positions
-from inspector.core.analysis.weight_stats import histogram, symmetric_levels
+from inspector.core.analysis.weight_stats import (
+    ROBUST_PERCENTILE,
+    clipped_count,
+    histogram,
+    robust_limit,
+    symmetric_levels,
+)
 from inspector.core.model.gates import GATE_TITLES
 from inspector.gui.widgets.heatmaps import NAN_BACKGROUND, TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
 from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
@@ -22,6 +28,10 @@ MATRIX_COLOURS = {"W": "#1f77b4", "U": "#ff7f0e", "b": "#2ca02c", "b_U": "#9467b
 LEFT_AXIS_WIDTH = 46
 BIAS_ROW_HEIGHT = 92
 COLOUR_BAR_ROW_HEIGHT = 58
+MATRIX_ROW_MIN_HEIGHT = 150
+ROBUST = "robust"  # the default scale mode: per matrix kind, +-the 99.5th percentile of |w|
+CLIP_MARGIN = 0.06  # the clipped colours' share of each end of a robust colour bar (relative to the range)
+OVER_COLOUR, UNDER_COLOUR = "#e000e0", "#00d0d8"  # values beyond the robust range: magenta above, cyan below
 
 
 @dataclass
@@ -39,30 +49,70 @@ class WeightFigure:
     colour_bars: list[pg.ColorBarItem] = field(default_factory=list)
 
 
-def scale_groups(blocks: list[Block], scale_mode: str) -> dict[str, list[Block]]:
-    """Blocks that share one colour scale: all together, or one group per gate."""
+def scale_key(block: Block, scale_mode: str) -> str:
+    """Which colour scale a block uses: "" (one for all), its matrix kind (robust: W, U, b) or its gate."""
     if scale_mode == "shared":
-        return {"": list(blocks)}
+        return ""
+    if scale_mode == ROBUST:
+        return "b" if block.matrix in ("b", "b_U") else block.matrix
+    return block.gate
+
+
+def scale_groups(blocks: list[Block], scale_mode: str) -> dict[str, list[Block]]:
+    """Blocks that share one colour scale: all together, one group per matrix kind, or one per gate."""
     groups: dict[str, list[Block]] = {}
     for block in blocks:
-        groups.setdefault(block.gate, []).append(block)
+        groups.setdefault(scale_key(block, scale_mode), []).append(block)
     return groups
 
 
+def scale_levels(group: list[Block], scale_mode: str) -> tuple[float, float]:
+    """Robust: +-the 99.5th percentile of |w| (larger values are clipped, in their own colours); else +-max |w|."""
+    if scale_mode == ROBUST:
+        limit = robust_limit(b.values for b in group)
+        return -limit, limit
+    return symmetric_levels(b.values for b in group)
+
+
+def clipping_colormap(margin: float = CLIP_MARGIN) -> pg.ColorMap:
+    """The diverging map over [-L, L], with UNDER_COLOUR and OVER_COLOUR beyond it: drawn over the range
+    [-L (1 + margin), L (1 + margin)], to which clipped values are moved (`clipped_display`)."""
+    edge = margin / (2 * (1 + margin))
+    inner = np.linspace(0.0, 1.0, 64)
+    colours = colormap().map(inner, mode="byte")
+    positions = np.concatenate([[0.0, edge - 1e-6], edge + (1 - 2 * edge) * inner, [1 - edge + 1e-6, 1.0]])
+    under, over = pg.mkColor(UNDER_COLOUR).getRgb(), pg.mkColor(OVER_COLOUR).getRgb()
+    return pg.ColorMap(positions, np.vstack([[under, under], colours, [over, over]]).astype(np.ubyte))
+
+
+def clipped_display(values: np.ndarray, limit: float, margin: float = CLIP_MARGIN) -> np.ndarray:
+    """Values beyond +-limit moved to +-limit (1 + margin), where the clipping colour map marks them."""
+    shown = np.array(values, dtype=np.float32, order="C")
+    with np.errstate(invalid="ignore"):
+        beyond = np.abs(shown) > limit
+    shown[beyond] = np.sign(shown[beyond]) * limit * (1 + margin)
+    return shown
+
+
 def add_heatmap(layout: pg.GraphicsLayout, block: Block, row: int, col: int, levels: tuple[float, float],
-                bottom_label: bool = True, full_title: bool = True) -> Heatmap:
+                bottom_label: bool = True, full_title: bool = True, clip: bool = False) -> Heatmap:
     """One labelled heatmap at (row, col): rows of the block top to bottom, columns left to right.
 
-    In a grid the gate is named by the column header, so the plot title can be short.
+    In a grid the gate is named by the column header, so the plot title can be short. With `clip`, values
+    beyond `levels` are drawn in the clipping colours (the robust scale).
     """
     plot = plot_at(layout, row, col, heatmap_plot)
+    clipping = clip and bool(np.isfinite(block.values).any())
     title = block.title if full_title or not block.gate else f"{block.label} {MATRICES_BY_SYMBOL[block.matrix]}"
     plot.setTitle(f"{title}   ({block.shape_text})", size=TITLE_SIZE)
     plot.titleLabel.setMinimumWidth(10)  # a long title never widens the grid beyond the window
     rows, columns = block.values.shape
-    image = pg.ImageItem(_display_values(block.values), axisOrder="row-major", levels=levels)  # no auto levels
+    shown = _display_values(clipped_display(block.values, levels[1]) if clipping else block.values)
+    if clipping:
+        levels = (levels[0] * (1 + CLIP_MARGIN), levels[1] * (1 + CLIP_MARGIN))
+    image = pg.ImageItem(shown, axisOrder="row-major", levels=levels)  # no auto levels
     image.setRect(QRectF(-0.5, -0.5, columns, rows))  # cell (r, c) is centred on (c, r): ticks mark cells
-    image.setColorMap(colormap())
+    image.setColorMap(clipping_colormap() if clipping else colormap())
     plot.addItem(image)
     plot.invertY(True)
     plot.vb.setBackgroundColor(NAN_BACKGROUND)
@@ -90,8 +140,8 @@ def _label_axes(plot: pg.PlotItem, block: Block, bottom_label: bool) -> None:
 
 
 def add_colour_bar(layout: pg.GraphicsLayout, images: list[pg.ImageItem], levels: tuple[float, float],
-                   row: int, col: int, colspan: int, label: str) -> pg.ColorBarItem:
-    bar = colour_bar_at(layout, row, col, colspan, values=levels, colorMap=colormap(), label=label)
+                   row: int, col: int, colspan: int, label: str, colour_map: pg.ColorMap | None = None) -> pg.ColorBarItem:
+    bar = colour_bar_at(layout, row, col, colspan, values=levels, colorMap=colour_map or colormap(), label=label)
     plain_numbers(bar.axis)
     bar.setImageItem(images)
     return bar
@@ -106,19 +156,45 @@ def draw_weight_grid(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode:
     if not blocks:
         return figure
     groups = scale_groups(blocks, scale_mode)
-    levels = {key: symmetric_levels(b.values for b in group) for key, group in groups.items()}
+    levels = {key: scale_levels(group, scale_mode) for key, group in groups.items()}
     last_row = max(row for row, _ in positions)
     if header:
         _add_gate_headers(layout, blocks, positions)
     for block, (row, col) in zip(blocks, positions, strict=True):
-        key = block.gate if scale_mode != "shared" else ""
-        figure.heatmaps.append(add_heatmap(layout, block, row, col, levels[key], bottom_label=row == last_row,
-                                           full_title=False))
+        figure.heatmaps.append(add_heatmap(layout, block, row, col, levels[scale_key(block, scale_mode)],
+                                           bottom_label=row == last_row, full_title=False, clip=scale_mode == ROBUST))
     _link_columns(figure.heatmaps, positions)
     bar_row = last_row + 1
-    figure.colour_bars = _colour_bars(layout, figure, positions, levels, bar_row, scale_mode)
-    _size_rows(layout, blocks, positions, bar_row)
+    if scale_mode == ROBUST:
+        figure.colour_bars = _robust_colour_bars(layout, figure, groups, levels, bar_row, positions)
+    else:
+        figure.colour_bars = _colour_bars(layout, figure, positions, levels, bar_row, scale_mode)
+    _size_rows(layout, blocks, positions, range(bar_row, bar_row + len(figure.colour_bars)))
     return figure
+
+
+def _robust_colour_bars(layout: pg.GraphicsLayout, figure: WeightFigure, groups: dict[str, list[Block]],
+                        levels: dict[str, tuple[float, float]], bar_row: int,
+                        positions: list[tuple[int, int]]) -> list[pg.ColorBarItem]:
+    """One bar per matrix kind, each across the grid, saying what its range is and what was clipped."""
+    columns = max(col for _, col in positions) + 1
+    bars = []
+    for k, (kind, group) in enumerate(groups.items()):
+        images = [h.image for h in figure.heatmaps if any(h.block is b for b in group)]
+        limit = levels[kind][1]
+        bars.append(add_colour_bar(layout, images, (-limit * (1 + CLIP_MARGIN), limit * (1 + CLIP_MARGIN)),
+                                   bar_row + k, 0, columns, robust_label(kind, group, limit),
+                                   clipping_colormap()))
+    return bars
+
+
+def robust_label(kind: str, group: list[Block], limit: float) -> str:
+    """What the colour bar of one matrix kind says: its range, why, and how many values lie beyond."""
+    clipped = sum(clipped_count(b.values, limit) for b in group)
+    beyond = (f"{clipped:,} value{'s' if clipped != 1 else ''} beyond it in magenta (+) / cyan (-)" if clipped
+              else "no value beyond it")
+    grey = "; grey: NaN or Inf" if any(not np.isfinite(b.values).all() for b in group) else ""
+    return f"{kind}: colours span ±{limit:.3g}, the {ROBUST_PERCENTILE:g}th percentile of |{kind}|; {beyond}{grey}"
 
 
 def _colour_bars(layout: pg.GraphicsLayout, figure: WeightFigure, positions: list[tuple[int, int]],
@@ -159,7 +235,8 @@ def _link_columns(heatmaps: list[Heatmap], positions: list[tuple[int, int]]) -> 
             first_in_column[col] = heatmap.plot
 
 
-def _size_rows(layout: pg.GraphicsLayout, blocks: list[Block], positions: list[tuple[int, int]], bar_row: int) -> None:
+def _size_rows(layout: pg.GraphicsLayout, blocks: list[Block], positions: list[tuple[int, int]],
+               bar_rows: range) -> None:
     grid = layout.layout
     for block, (row, _) in zip(blocks, positions, strict=True):
         if block.values.shape[0] == 1:
@@ -167,8 +244,10 @@ def _size_rows(layout: pg.GraphicsLayout, blocks: list[Block], positions: list[t
             grid.setRowMinimumHeight(row, BIAS_ROW_HEIGHT)
         else:
             grid.setRowStretchFactor(row, 3)
-    grid.setRowMaximumHeight(bar_row, COLOUR_BAR_ROW_HEIGHT)
-    grid.setRowMinimumHeight(bar_row, COLOUR_BAR_ROW_HEIGHT)
+            grid.setRowMinimumHeight(row, MATRIX_ROW_MIN_HEIGHT)  # less room: the view scrolls, never squashes
+    for bar_row in bar_rows:
+        grid.setRowMaximumHeight(bar_row, COLOUR_BAR_ROW_HEIGHT)
+        grid.setRowMinimumHeight(bar_row, COLOUR_BAR_ROW_HEIGHT)
 
 
 def draw_histograms(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: str, bins: int = 60) -> list[pg.PlotItem]:
@@ -186,7 +265,7 @@ def draw_histograms(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: 
         for axis in ("left", "bottom"):
             plain_numbers(plot.getAxis(axis))
         plot.enableAutoRange()
-        group_limit = limit if scale_mode == "shared" else symmetric_levels(b.values for b in group)[1]
+        group_limit = limit if scale_mode == "shared" else symmetric_levels(b.values for b in group)[1]  # all values
         tallest = [_add_histogram_curve(plot, block, bins, group_limit) for block in group]
         _fit_matrices(plot, group, tallest)
         plots.append(plot)

@@ -28,6 +28,13 @@ from inspector.gui.widgets.fit_or_scroll import FitOrScroll
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 
+SCALE_TIPS = {
+    "robust": "one colour scale per matrix kind (W, U, b), +-the 99.5th percentile of |w|: a few large weights "
+              "(a forget bias of 1) do not wash out the rest; values beyond are magenta (+) or cyan (-)",
+    "shared": "one colour scale for every heatmap, spanning the largest |w|",
+    "per gate": "each gate gets its own colour scale spanning its largest |w| (W, U and b of a gate share it)",
+}
+
 
 class WeightsView(QWidget):
     def __init__(self, state: InspectorState, parent: QWidget | None = None) -> None:
@@ -87,8 +94,7 @@ class WeightsView(QWidget):
         row.addWidget(QLabel("scale:"))
         for mode in SCALE_MODES:
             button = QRadioButton(mode, checked=mode == self.state.scale_mode)
-            button.setToolTip("one colour scale for every heatmap" if mode == "shared"
-                              else "each gate gets its own colour scale (W, U and b of a gate share it)")
+            button.setToolTip(SCALE_TIPS[mode])
             button.toggled.connect(lambda on, m=mode: on and self.state.set_scale_mode(m))
             self.scale_group.addButton(button)
             row.addWidget(button)
