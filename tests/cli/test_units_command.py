@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,19 @@ def test_pattern_mistakes_give_one_line(capsys, extra: list[str], message: str) 
     status = main(["units", str(demo_model("sine_lstm")), "--input", str(demo_sequence("sine_lstm")), *extra])
     err = capsys.readouterr().err
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_export_writes_the_units_plots(tmp_path: Path) -> None:
+    from inspector.demo import demo_model
+    from tests.gui.images import has_marks, is_drawn
+
+    result = subprocess.run([sys.executable, "-m", "inspector.cli", "export", str(demo_model("sine_gru")), "--out",
+                             str(tmp_path), "--no-reference", "--sequence", "0"],
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    names = {Path(line).name for line in result.stdout.splitlines()}
+    expected = {"gru_saturation.png", "occlusion_zero_sequence1.png"} | {
+        f"gru_units_{q}_ordered.png" for q in ("h", "z", "r", "h_tilde")}
+    assert expected <= names
+    for name in expected:
+        assert (has_marks if "saturation" in name else is_drawn)(tmp_path / name), name
