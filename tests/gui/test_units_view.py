@@ -150,3 +150,16 @@ def test_the_time_view_follows_the_unit_order_and_keeps_unit_numbers(qtbot, view
     view.order_by("unit")
     row = time_view.figure.rows[-1]
     np.testing.assert_array_equal(row.image.image[0], trace.h[state.sequence][:, 0])
+
+
+def test_export_from_the_menu_reports_in_the_status_bar(monkeypatch, view: UnitsView, tmp_path: Path) -> None:
+    from PyQt6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(tmp_path)))
+    messages: list[str] = []
+    view.state.status_message.connect(lambda text, _ms: messages.append(text))
+    view.ask_export()
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert "bidirectional_forward_saturation.png" in pngs and "occlusion_zero_sequence1.png" in pngs
+    assert not any("backward" in name for name in pngs)  # the shown direction only
+    assert messages == [f"wrote {len(pngs)} units plot(s) to {tmp_path}"]

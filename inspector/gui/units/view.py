@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from inspector.core.engine.trace import DirectionTrace
 from inspector.core.units.ordering import (
@@ -106,6 +115,7 @@ class UnitsView(QWidget):
         self.order_box = QComboBox(toolTip="the order every heatmap of this layer lists its units in "
                                    "(also: click a column header of the table)")
         self.order_box.activated.connect(lambda i: self.order_by(self.order_box.itemData(i)))
+        self.order_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for widget in (QLabel("layer:"), self.layer_box, self.direction_box, QLabel("sequence:"), self.sequence_box,
                        QLabel("order units by:"), self.order_box):
             row.addWidget(widget)
@@ -173,14 +183,15 @@ class UnitsView(QWidget):
         for gate, scatter in self.saturation.scatters.items():
             scatter.sigClicked.connect(lambda _item, points, _event: self._on_dot(points))
             scatter.sigHovered.connect(lambda _item, points, _event, g=gate: self._on_hover(g, points))
+        whole = ("Export PNG (every units plot of this layer)...", self.ask_export)
         for plot in self.saturation.plots.values():
-            self.menus.attach(plot, lambda p: f"{self._stem()}_saturation.png")
+            self.menus.attach(plot, lambda p: f"{self._stem()}_saturation.png", whole)
         self.pattern.show_trace(trace, cell_layer(model, trace), order, state.sequence, state.time_step, state.units)
         self.occlusion.show_sequence(state.sequence, state.time_step)
         if self.pattern.figure.plot is not None:
-            self.menus.attach(self.pattern.figure.plot, lambda p: f"{self._stem()}_units_heatmap.png")
+            self.menus.attach(self.pattern.figure.plot, lambda p: f"{self._stem()}_units_heatmap.png", whole)
         if self.occlusion.figure.plot is not None:
-            self.menus.attach(self.occlusion.figure.plot, lambda p: f"{self._stem()}_occlusion.png")
+            self.menus.attach(self.occlusion.figure.plot, lambda p: f"{self._stem()}_occlusion.png", whole)
 
     def _fill_selectors(self) -> None:
         state = self.state
@@ -287,6 +298,12 @@ class UnitsView(QWidget):
     def _stem(self) -> str:
         units = self.units
         return "units" if units is None else f"{units.layer}_{units.direction}".replace("#", "_").replace("/", "_")
+
+    def ask_export(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export the units plots of this layer to", str(Path.home()))
+        if folder:
+            written = self.export_unit_plots(folder)
+            self.state.show_status(f"wrote {len(written)} units plot(s) to {folder}")
 
     def export_unit_plots(self, folder: str | Path) -> list[Path]:
         """The saturation plots, the ordered heatmaps and (when computed) the occlusion plot of the shown layer."""
