@@ -163,3 +163,31 @@ def test_export_from_the_menu_reports_in_the_status_bar(monkeypatch, view: Units
     assert "bidirectional_forward_saturation.png" in pngs and "occlusion_zero_sequence1.png" in pngs
     assert not any("backward" in name for name in pngs)  # the shown direction only
     assert messages == [f"wrote {len(pngs)} units plot(s) to {tmp_path}"]
+
+
+def test_the_weights_view_follows_the_unit_order_on_the_unit_axes(qtbot, view: UnitsView) -> None:
+    from inspector.gui.weights.view import WeightsView
+
+    state = view.state
+    weights = WeightsView(state)
+    qtbot.addWidget(weights)
+    weights.resize(1400, 900)
+    weights.show()
+    view.table.horizontalHeader().sectionClicked.emit(view.table.names.index("std h"))
+    order = state.unit_order(state.layer_name, state.direction)
+    cell = state.layer.directions()[state.direction]
+    u_f = next(h for h in weights.figure.heatmaps if h.block.label == "U_f")
+    recurrent_f = np.asarray(cell.weights["recurrent_kernel"])[:, 16:32]  # gate f of 16 units
+    np.testing.assert_allclose(u_f.block.values, recurrent_f[np.ix_(order.order, order.order)])
+    assert axis_labels(u_f.plot) == order.labels
+    bottom = [label for _, label in sorted(t for level in u_f.plot.getAxis("bottom")._tickLevels for t in level)]
+    assert bottom == order.labels
+    weights._on_mouse_moved(u_f.plot.vb.mapViewToScene(pg_point(2, 1)))
+    assert f"unit (h t-1) {order.order[1]}, unit {order.order[2]}:" in weights.readout.text()
+    assert f"{recurrent_f[order.order[1], order.order[2]]:.6g}" in weights.readout.text()
+
+
+def pg_point(x: float, y: float):
+    from PyQt6.QtCore import QPointF
+
+    return QPointF(x, y)

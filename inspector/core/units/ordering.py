@@ -5,10 +5,11 @@ so a reordered heatmap never mislabels a row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from inspector.core.analysis.weight_blocks import Block
 from inspector.core.engine.trace import DirectionTrace
 from inspector.core.units.clustering import average_linkage, correlation_distance
 from inspector.core.units.quantities import unit_values, valid_steps
@@ -87,3 +88,14 @@ def order_by_similarity(trace: DirectionTrace, quantity: str = "h") -> UnitOrder
         return natural_order(samples.shape[1])
     clustering = average_linkage(correlation_distance(samples))
     return UnitOrder(clustering.order, BY_SIMILARITY if quantity == "h" else f"similarity of {quantity} (clustered)")
+
+
+def ordered_block(block: Block, order: UnitOrder) -> Block:
+    """A weight block of a recurrent layer with its unit axes in `order`: the columns (the units of a
+    gate) and, for the recurrent kernel U, the rows too (h at t-1 has the same units). Other blocks as they are."""
+    if block.column_axis != "unit" or not block.gate or block.values.shape[1] != order.units:
+        return block
+    values = order.apply(block.values, axis=1)
+    if block.matrix == "U" and values.shape[0] == order.units:
+        values = order.apply(values, axis=0)
+    return replace(block, values=values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtWidgets import (
@@ -21,6 +22,7 @@ from PyQt6.QtWidgets import (
 
 from inspector.core.analysis.weight_blocks import Block, directions_of, file_stem, layer_blocks, weight_layers
 from inspector.core.model.gates import GATE_TITLES
+from inspector.core.units.ordering import UnitOrder, ordered_block
 from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
 from inspector.gui.weights.stats_table import StatsTable
@@ -48,6 +50,7 @@ class WeightsView(QWidget):
         state.document_changed.connect(self._on_document)
         state.selection_changed.connect(self._on_selection)
         state.scale_mode_changed.connect(self._on_scale_mode)
+        state.unit_order_changed.connect(lambda layer, _direction: layer == state.layer_name and self.redraw.request())
         self._on_selection(state.layer_name, state.direction)  # "no model open" until one is
 
     # ----- building -----------------------------------------------------------------------
@@ -129,8 +132,19 @@ class WeightsView(QWidget):
             button.setChecked(button.text() == mode)
         self.redraw.request()
 
+    def unit_order(self) -> UnitOrder | None:
+        """The order the Units tab chose for the shown layer and direction (None: by unit number)."""
+        return self.state.unit_order(self.state.layer_name, self.state.direction)
+
     def _redraw(self) -> None:
-        self.figure = draw_weight_grid(self.heatmaps.ci, self.blocks, self.state.scale_mode)
+        order = self.unit_order()
+        shown = [ordered_block(block, order) for block in self.blocks] if order is not None else self.blocks
+        self.figure = draw_weight_grid(self.heatmaps.ci, shown, self.state.scale_mode)
+        for heatmap, block in zip(self.figure.heatmaps, self.blocks, strict=False):
+            if order is not None and heatmap.block is not block:  # reordered: unit numbers stay on the axes
+                heatmap.plot.getAxis("bottom").setTicks(order.tick_levels())
+                if block.matrix == "U":
+                    heatmap.plot.getAxis("left").setTicks(order.tick_levels())
         histogram_plots = draw_histograms(self.histograms.ci, self.blocks, self.state.scale_mode)
         self.table.show_blocks(self.blocks)
         for heatmap in self.figure.heatmaps:
@@ -159,7 +173,9 @@ class WeightsView(QWidget):
         for heatmap in self.figure.heatmaps:
             if heatmap.plot.vb.sceneBoundingRect().contains(position):
                 point = heatmap.plot.vb.mapSceneToView(position)
-                self.readout.setText(readout_text(heatmap.block, point.y(), point.x()))
+                order = self.unit_order()
+                units = order.order if order is not None and heatmap.block.column_axis == "unit" else None
+                self.readout.setText(readout_text(heatmap.block, point.y(), point.x(), units))
                 return
 
     def _add_export_actions(self, plot: pg.PlotItem, widget: QWidget) -> None:
@@ -176,13 +192,16 @@ class WeightsView(QWidget):
         return f"{stem}_{label}.png"
 
 
-def readout_text(block: Block, y: float, x: float) -> str:
-    """'W_f (forget gate)  input feature 12, unit 3:  0.1234' for the cell under the cursor."""
+def readout_text(block: Block, y: float, x: float, units: np.ndarray | None = None) -> str:
+    """'W_f (forget gate)  input feature 12, unit 3:  0.1234' for the cell under the cursor; `units`: the unit
+    number at each position when the block's units are reordered (columns, and rows of U)."""
     row, col = math.floor(y + 0.5), math.floor(x + 0.5)  # cell (r, c) is centred on (c, r)
     rows, cols = block.values.shape
     if not (0 <= row < rows and 0 <= col < cols):
         return ""
     value = float(block.values[row, col])
+    if units is not None and block.gate:
+        row, col = (int(units[row]) if block.matrix == "U" else row), int(units[col])
     where = f"{block.column_axis} {col}" if rows == 1 else f"{block.row_axis or 'row'} {row}, {block.column_axis} {col}"
     gate = f" ({GATE_TITLES[block.gate]})" if block.gate else ""
     return f"{block.label}{gate}   {where}:   {value:.6g}"

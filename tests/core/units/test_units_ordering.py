@@ -78,3 +78,16 @@ def test_similarity_order_of_a_real_layer_is_a_permutation(name: str) -> None:
         assert sorted(order.order) == list(range(trace.h.shape[-1]))
         assert order.labels == [str(u) for u in order.order]
         np.testing.assert_array_equal(order.apply(trace.h[0])[:, 0], trace.h[0][:, order.order[0]])
+
+
+def test_weight_blocks_follow_the_unit_order_on_both_axes_of_u() -> None:
+    from inspector.core.analysis.weight_blocks import layer_blocks
+    from inspector.core.units.ordering import ordered_block
+
+    model = open_model(demo_model("sine_lstm"))
+    blocks = {b.label: b for b in layer_blocks(model.layer("lstm"))}
+    order = order_by_column(np.arange(32.0), "test")  # 31, 30, ..., 0
+    w, u, b = (ordered_block(blocks[name], order) for name in ("W_f", "U_f", "b_f"))
+    np.testing.assert_array_equal(w.values[:, 0], blocks["W_f"].values[:, 31])
+    np.testing.assert_array_equal(u.values[0, 1], blocks["U_f"].values[31, 30])  # h_t-1 unit 31 -> unit 30
+    np.testing.assert_array_equal(b.values[0, :3], blocks["b_f"].values[0, [31, 30, 29]])
