@@ -24,8 +24,9 @@ COMMON = (
     "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, "PReLU", "Attention", "AdditiveAttention", "Dot")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
-TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization",
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, "PReLU", "Attention", "AdditiveAttention", "Dot",
+                                  "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
+TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
                       "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
             "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
@@ -54,7 +55,8 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
         return "Softmax over an axis other than the last is not generated"
     if name == "Permute" and language != "numpy" and [int(d) for d in config.get("dims", ())] != [2, 1]:
         return "only Permute((2, 1)) is generated"
-    if name in ("BatchNormalization", "LayerNormalization") and len(_axes(config.get("axis", -1))) != 1:
+    if name in ("BatchNormalization", "LayerNormalization", "RMSNormalization") and len(
+            _axes(config.get("axis", -1))) != 1:
         return "normalization over several axes is not generated"
     return ""
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from inspector.core.engine.layers.preprocessing import config_numbers
+from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer
 from inspector.core.port.names import comment_text
 from inspector.core.port.numpy_layers import (
@@ -49,6 +51,10 @@ def body_lines(layer: Layer, w: str) -> list[str]:
         return _batch_norm(layer, weight)
     if name == "LayerNormalization":
         return _layer_norm(layer, weight)
+    if name == "RMSNormalization":
+        return _rms_norm(layer, weight)
+    if name == "Rescaling":
+        return _rescaling(layer)
     if name == "TimeDistributed":
         child = body_lines(layer.children["layer"], f"{w}/layer")
         return ["x_steps = x", "x = x.reshape((-1,) + x.shape[2:])  # fold time into the batch"] + child + [
@@ -76,6 +82,25 @@ def _layer_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     lines.append(f"inv = inv{gamma}")
     beta = f"along({weight('beta')}, {axis}, x.ndim)" if "beta" in layer.weights else "0"
     return lines + [f"y = x * inv + ({beta} - np.mean(x, axis={axis}, keepdims=True) * inv)"]
+
+
+def _rms_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
+    axis, eps = _one_axis(layer.config.get("axis", -1)), float(layer.config.get("epsilon", 1e-6))
+    lines = [f"y = x * (1 / np.sqrt(np.mean(np.square(x), axis={axis}, keepdims=True) + np.float32({eps!r})))"]
+    if "scale" in layer.weights:
+        lines.append(f"y = y * along({weight('scale')}, {axis}, x.ndim)")
+    return lines
+
+
+def _rescaling(layer: Layer) -> list[str]:
+    """y = x * scale + offset with the numbers of the config (Keras casts them to the input's float type)."""
+    parts = []
+    for key, default in (("scale", "np.float32(1)"), ("offset", "np.float32(0)")):
+        value = config_numbers(layer, key, np.dtype(np.float32))
+        if value is not None and not np.all(np.isfinite(value)):
+            raise UnsupportedModel(f"layer {layer.name!r} (Rescaling): a non-finite {key} is not generated")
+        parts.append(default if value is None else f"np.asarray({value.tolist()!r}, np.float32)")
+    return [f"y = x * {parts[0]} + {parts[1]}"]
 
 
 def _one_axis(axis: Any) -> int:
