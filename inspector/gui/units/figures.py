@@ -97,7 +97,8 @@ def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: Uni
         plot.addItem(cursor)
     marks = pg.ScatterPlotItem(symbol="t2", size=12, pen=pg.mkPen("k", width=0.5), brush=PICKED)
     plot.addItem(marks)
-    plot.setTitle(title, size=TITLE_SIZE)
+    plot.setTitle(title if order.is_natural or order.by in title else f"{title} · units by {order.by}", size=TITLE_SIZE)
+    plot.titleLabel.setMinimumWidth(10)  # a long title never widens the plot beyond its panel
     plot.invertY(True)
     plot.vb.setLimits(xMin=-0.5, xMax=steps - 0.5, yMin=-0.5, yMax=units - 0.5)
     plot.vb.setRange(xRange=(-0.5, steps - 0.5), yRange=(-0.5, units - 0.5), padding=0)
@@ -105,7 +106,7 @@ def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: Uni
     left.setTicks(None if order.is_natural else order.tick_levels())
     for axis in ("left", "bottom"):
         plain_numbers(plot.getAxis(axis))
-    set_label(plot, "left", "unit" if order.is_natural else f"unit (ordered by {order.by})")
+    set_label(plot, "left", "unit")
     set_label(plot, "bottom", "time step")
     _colour_bar(layout, image, levels, sequential, title.split(" ·")[0])
     return HeatmapFigure(plot, image, selection, cursor, marks, order)

@@ -106,7 +106,7 @@ class PatternPanel(QWidget):
         levels, sequential = quantity_scale(self.cell, quantity, values)
         region = self.figure.selected_steps() if self.figure.region is not None else _default_range(values.shape[0])
         step = time_step if time_step is not None else int(self.figure.cursor.value()) if self.figure.cursor else 0
-        title = f"{quantity} · sequence {self.sequence + 1} · drag the yellow range over a pattern"
+        title = f"{quantity} · sequence {self.sequence + 1}"
         self.figure = draw_units_heatmap(self.heatmap.ci, values, order, trace.mask[min(self.sequence, trace.batch - 1)],
                                          levels, sequential, title, step, region)
         shown = picked if picked is not None else ([] if self.selection is None else list(self.selection.units))
