@@ -16,8 +16,9 @@ WEIGHT_STD = 0.5
 
 
 def random_weight(name: str, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-    """A random value for one weight; variances (BatchNormalization, Normalization) stay positive."""
-    if "variance" in name:
+    """A random value for one weight; variances (BatchNormalization, Normalization) and scales
+    (RandomFourierFeatures kernel_scale) stay positive."""
+    if "variance" in name or "kernel_scale" in name:
         return rng.uniform(0.5, 2.0, shape)
     return rng.normal(0.0, WEIGHT_STD, shape)
 

@@ -226,6 +226,9 @@ def inert_recipes() -> list[Recipe]:
             (floats(4, 5, 5, 2),),
             ("spatialdropout2d", "spatialdropout3d", "activityregularization",
              "inference_identity", "identity", "timedistributed", "lstm")),
+        Recipe("random_fourier_features", seq((5,), lambda L: [
+            L.experimental.RandomFourierFeatures(8), L.RepeatVector(3), L.LSTM(2)]), (floats(5),),
+            ("randomfourierfeatures", "lstm"), runtimes=ONLY_TF_KERAS, note="a tf.keras experimental layer"),
         Recipe("tf_keras_only_layers", tf_keras_only_layers(), (floats(*SHAPE, scale=2.0),),
                ("syncbatchnormalization", "thresholdedrelu", "lstm"), runtimes=ONLY_TF_KERAS,
                note="SyncBatchNormalization and ThresholdedReLU are tf.keras only"),

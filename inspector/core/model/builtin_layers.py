@@ -46,6 +46,7 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Identity",), "tf.keras 2.12+, 3"),
     ClassGroup(("LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed"), ALL),
     ClassGroup(("SpectralNormalization",), "tf.keras 2.13+, 3"),
+    ClassGroup(("RandomFourierFeatures",), "tf.keras 2.x"),
     ClassGroup(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), "ConvLSTM2D 1.2+, 2.x; all tf.keras 2.x, 3"),
     ClassGroup(("RNN", "LSTMCell", "GRUCell", "SimpleRNNCell"), K2, read_as=("LSTM", "GRU", "SimpleRNN")),
     ClassGroup(("CuDNNLSTM", "CuDNNGRU"), "2.x, tf.keras 1.x", read_as=("LSTM", "GRU")),
@@ -94,8 +95,7 @@ GROUPS: tuple[ClassGroup, ...] = (
     ClassGroup(("Merge",), "1.x", "the Keras 1 Merge layer (its mode may be a Python function) is " + NOT_YET),
     ClassGroup(("Highway", "MaxoutDense", "ParametricSoftplus", "SReLU"), "1.x", NOT_YET),
     ClassGroup(("SeparableConvolution2D",), "1.2", NOT_YET),
-    ClassGroup(("ReversibleEmbedding",
-                "RandomFourierFeatures"), "tf.keras 2.x, 3", NOT_YET),
+    ClassGroup(("ReversibleEmbedding",), "3", "an embedding called forwards or in reverse per call: " + NOT_YET),
     ClassGroup(("StringLookup", "TextVectorization"), TF2,
                "takes text (strings) and LSTM Inspector's sequences are numbers; the model's numeric part can run "
                "from the layer after it"),

@@ -48,6 +48,8 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
     if class_name in ATTENTION_CLASSES:  # found by name (_attention_roles); this is get_weights() order
         parts = ("query", "key", "value", "attention_output")
         return [f"{p}_{kind}" for p in parts for kind in ("kernel", "bias") if kind == "kernel" or use_bias]
+    if class_name == "RandomFourierFeatures":
+        return ["kernel_scale", "unscaled_kernel", "bias"]  # trainable weights first, as get_weights() lists them
     if class_name == "EinsumDense":
         return ["kernel"] + (["bias"] if config.get("bias_axes") else [])
     if class_name == "Embedding":

@@ -1,4 +1,5 @@
-"""Core layers: Dense, EinsumDense, Embedding, Masking, Activation, identities and shape changes."""
+"""Core layers: Dense, EinsumDense, RandomFourierFeatures, Embedding, Masking, Activation, identities and
+shape changes."""
 
 from __future__ import annotations
 
@@ -69,6 +70,13 @@ def einsum_dense(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Cont
     if bias is not None:
         y = y + bias
     return apply(layer.config.get("activation") or "linear", y)
+
+
+@register("RandomFourierFeatures")
+def random_fourier_features(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """tf.keras: cos(x @ (unscaled_kernel / kernel_scale) + bias), the stored random features."""
+    kernel = (1 / ctx.weight(layer, "kernel_scale")) * ctx.weight(layer, "unscaled_kernel")
+    return np.cos(np.matmul(ctx.floats(inputs[0]), kernel) + ctx.weight(layer, "bias"))
 
 
 @register("Activation")
