@@ -7,6 +7,7 @@ once); colours come from a diverging map centred at 0 and a ColorBarItem shows t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -74,6 +75,7 @@ def scale_levels(group: list[Block], scale_mode: str) -> tuple[float, float]:
     return symmetric_levels(b.values for b in group)
 
 
+@cache  # built once: making a ColorMap of 68 stops costs several milliseconds, and every heatmap asks
 def clipping_colormap(margin: float = CLIP_MARGIN) -> pg.ColorMap:
     """The diverging map over [-L, L], with UNDER_COLOUR and OVER_COLOUR beyond it: drawn over the range
     [-L (1 + margin), L (1 + margin)], to which clipped values are moved (`clipped_display`)."""
