@@ -19,7 +19,7 @@ from inspector.core.analysis.time_quantities import SEQUENTIAL, scale_of, symmet
 from inspector.core.model.canonical import Layer
 from inspector.core.units.ordering import UnitOrder
 from inspector.core.units.statistics import DirectionUnits
-from inspector.gui.widgets.heatmaps import TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
+from inspector.gui.widgets.heatmaps import TITLE_SIZE, CellAxis, colormap, heatmap_plot, plain_numbers, set_label
 from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
 
 SEQUENTIAL_MAP = "viridis"
@@ -161,6 +161,9 @@ def draw_saturation(layout: pg.GraphicsLayout, units: DirectionUnits, picked: li
     """Right- against left-saturated fraction per sigmoid gate, one dot per unit; the picked units in red."""
     figure = SaturationFigure()
     prune(layout, {(0, k) for k in range(len(units.saturation))})
+    if not units.saturation:
+        layout.addItem(pg.LabelItem(f"{units.cell} has no gate with a 0..1 activation: nothing saturates", size="10pt"),
+                       row=0, col=0)
     for k, (gate, fractions) in enumerate(units.saturation.items()):
         plot = plot_at(layout, 0, k)
         scatter = pg.ScatterPlotItem(x=fractions[:, 0], y=fractions[:, 1], data=np.arange(units.units),
@@ -201,7 +204,7 @@ def draw_occlusion(layout: pg.GraphicsLayout, lines: list[tuple[str, np.ndarray]
     """The change of each output (one curve per component) against the occluded step; the time cursor
     at `time_step` (none when None)."""
     prune(layout, {(0, 0)})
-    plot = plot_at(layout, 0, 0)
+    plot = plot_at(layout, 0, 0, lambda: pg.PlotItem(axisItems={"bottom": CellAxis("bottom")}))  # whole steps
     plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
     for k, (label, values) in enumerate(lines):
         plot.plot(np.arange(values.size), values, pen=pg.mkPen(LINE_COLOURS[k % len(LINE_COLOURS)], width=2),
