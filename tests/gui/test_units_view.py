@@ -191,3 +191,26 @@ def pg_point(x: float, y: float):
     from PyQt6.QtCore import QPointF
 
     return QPointF(x, y)
+
+
+def test_a_simple_rnn_layer_has_no_saturation_and_says_so(qtbot, corpus_dir: Path) -> None:
+    import pyqtgraph as pg
+
+    from inspector.core.model.load import open_model
+    from inspector.gui.state import Document
+
+    name = "k2_dl4j_simple_rnn_tf_keras_2_model.h5"
+    model = open_model(corpus_dir / "models" / name)
+    with np.load(corpus_dir / "refs" / f"{name}.input.npz") as data:
+        x = [data["in0"]]
+    state = InspectorState()
+    view = UnitsView(state)
+    qtbot.addWidget(view)
+    view.show()
+    state.set_document(Document(model, Path(name), 0.0))
+    state.set_inputs(x)
+    state.set_result(run(model, x))
+    assert view.units is not None and view.units.cell == "SimpleRNN" and not view.saturation.scatters
+    labels = [item for item in view.saturation_widget.ci.items if isinstance(item, pg.LabelItem)]
+    assert labels and "nothing saturates" in labels[0].text
+    assert "memory (steps)" not in view.table.names and view.table.rowCount() == 50
