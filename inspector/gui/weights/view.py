@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QPointF, Qt, QTimer
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -47,6 +47,7 @@ class WeightsView(QWidget):
         self.menus = ExportMenus(self, state.show_status)
         self._build()
         self.redraw = RedrawWhenVisible(self, self._redraw)  # drawn when seen, not while another tab is in front
+        self._lower_half = QTimer(self, singleShot=True, interval=0, timeout=self._draw_lower_half)
         state.document_changed.connect(self._on_document)
         state.selection_changed.connect(self._on_selection)
         state.scale_mode_changed.connect(self._on_scale_mode)
@@ -145,15 +146,19 @@ class WeightsView(QWidget):
                 heatmap.plot.getAxis("bottom").setTicks(order.tick_levels())
                 if block.matrix == "U":
                     heatmap.plot.getAxis("left").setTicks(order.tick_levels())
-        histogram_plots = draw_histograms(self.histograms.ci, self.blocks, self.state.scale_mode)
-        self.table.show_blocks(self.blocks)
         for heatmap in self.figure.heatmaps:
             self._add_export_actions(heatmap.plot, self.heatmaps)
-        for plot in histogram_plots:
-            self._add_export_actions(plot, self.histograms)
         self.stack.setCurrentIndex(0 if self.blocks else 1)
         self.message.setText(self._empty_text())
         self.heatmap_area.fit()
+        self._lower_half.start()  # the heatmaps paint first; the window answers before the rest is drawn
+
+    def _draw_lower_half(self) -> None:
+        """The statistics table and the histograms, one event-loop turn after the heatmaps."""
+        histogram_plots = draw_histograms(self.histograms.ci, self.blocks, self.state.scale_mode)
+        self.table.show_blocks(self.blocks)
+        for plot in histogram_plots:
+            self._add_export_actions(plot, self.histograms)
         self.histogram_area.fit()
 
     def _empty_text(self) -> str:
