@@ -6,9 +6,12 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 from inspector.core.errors import InspectorError
+from inspector.core.model.names import printable, printable_lines
 
 COMMANDS = ("info", "predict", "verify", "export", "port", "units", "install-desktop")
 
@@ -54,18 +57,42 @@ def _main(args_list: list[str]) -> int:
 
 def _run(command, args: argparse.Namespace) -> int:
     try:
-        return command(args)
+        with _printable_output():  # a name from the file never sends control characters to the terminal
+            return command(args)
     except InspectorError as exc:
-        print(f"lstm-inspector: {exc}", file=sys.stderr)
+        print(f"lstm-inspector: {printable(str(exc))}", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
         if os.environ.get("LSTM_INSPECTOR_DEBUG"):
             raise
-        print(f"lstm-inspector: internal error: {type(exc).__name__}: {exc} "
+        print(f"lstm-inspector: internal error: {type(exc).__name__}: {printable(str(exc))} "
               "(set LSTM_INSPECTOR_DEBUG=1 for the traceback)", file=sys.stderr)
         return 2
+
+
+class _PrintableStream:
+    """A text stream that escapes control characters (terminal escapes, carriage returns) in what is written."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable_lines(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _printable_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PrintableStream(sys.stdout), _PrintableStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 if __name__ == "__main__":

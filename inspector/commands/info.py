@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-from typing import Any
 
 from inspector.commands.model_argument import add_model_argument, open_model_argument
 from inspector.core.analysis.describe import describe_model, format_table
+from inspector.core.model.names import printable
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,20 +16,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_model_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.set_defaults(run=run)
-
-
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(value: Any) -> Any:
-    """Names from the file with control characters escaped (a name may carry newlines or terminal escapes)."""
-    if isinstance(value, str):
-        return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
-    if isinstance(value, dict):
-        return {printable(k): printable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(printable(v) for v in value)
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
