@@ -33,6 +33,7 @@ def child(t0: float) -> None:
 
     app = QApplication(sys.argv[:1])
     window = create_window(None)
+    window.tabs.setCurrentIndex(0)  # the Weights tab, whatever the last session left in front
     window.show()
     window.repaint()
     app.processEvents()
@@ -75,6 +76,8 @@ def big_kernel() -> dict:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow()
+    window.reference_runner.auto_action.setChecked(False)  # the model exists only in memory: no Keras
+    window.tabs.setCurrentIndex(0)
     window.resize(1600, 1000)
     window.show()
     app.processEvents()

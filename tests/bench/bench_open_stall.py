@@ -119,13 +119,15 @@ def first_time_tab(app, window, path: Path) -> float:
 
 
 def measure(runs: int) -> dict[str, list[float]]:
+    from PyQt6.QtCore import QSettings
     from PyQt6.QtWidgets import QApplication
 
     from inspector.demo import demo_model
     from inspector.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(["bench"])
-    window = MainWindow()
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)  # a first start: not the layout a user left
     window.reference_runner.auto_action.setChecked(False)
     window.resize(1500, 940)
     window.show()
