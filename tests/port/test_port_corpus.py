@@ -12,45 +12,25 @@ import json
 from pathlib import Path
 
 import h5py
-import numpy as np
 import pytest
 
 from inspector.core.model.load import open_model
 from inspector.core.port.plan import LANGUAGES
-from tests.corpus import corpus_path
+from tests.corpus import companions, ref_arrays, ref_files
 from tests.port.porting import Case, assert_matches_keras, port_all, require_tools
 
 _ported: dict[str, dict[str, Case]] = {}
 REFUSED = ("ConvLSTM2D",)
 
 
-def ref_files() -> list[str]:
-    path = corpus_path() / "refs" / "refs.json"
-    return [entry["file"] for entry in json.loads(path.read_text())] if path.exists() else ["<corpus missing>"]
-
-
-def companions() -> list[tuple[str, str]]:
-    path = corpus_path() / "manifest.json"
-    if not path.exists():
-        return [("<corpus missing>", "")]
-    return [(e["file"], c["file"]) for e in json.loads(path.read_text()) for c in e.get("companions") or []]
-
-
-def arrays(path: Path, prefix: str) -> list[np.ndarray]:
-    with np.load(path) as data:
-        return [data[f"{prefix}{k}"] for k in range(len(data.files))]
-
-
 def corpus_cases(corpus: Path) -> list[Case]:
     cases = []
     for name in ref_files():
         refs = corpus / "refs"
-        cases.append(Case(name, open_model(corpus / "models" / name), arrays(refs / f"{name}.input.npz", "in"),
-                          arrays(refs / f"{name}.expected.npz", "out")))
+        cases.append(Case(name, open_model(corpus / "models" / name), ref_arrays(refs / f"{name}.input.npz", "in"),
+                          ref_arrays(refs / f"{name}.expected.npz", "out")))
     for model_file, companion in companions():
         with h5py.File(corpus / "models" / companion, "r") as f:
-            if "predictions" not in f:
-                continue
             inputs = [f["inputs"][n][()] for n in json.loads(f.attrs["inputs"])["inputs"]]
             names = json.loads(f.attrs["outputs"])["outputs"]
             predictions = [f["predictions"][n][()] for n in names]
@@ -71,9 +51,10 @@ def port_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def check(case: Case, atol: float | None = None) -> None:
+    """The port agrees with Keras, or the generator refused it naming a class this language does not cover."""
     if case.refusal:
         assert any(name in case.refusal for name in REFUSED), case.refusal
-        pytest.skip(case.refusal)
+        return
     assert_matches_keras(case, atol)
 
 
@@ -87,7 +68,4 @@ def test_corpus_port_matches_keras(name: str, language: str, corpus_dir: Path, p
 @pytest.mark.parametrize("model_file, companion", companions())
 def test_keras1_fixture_port(model_file: str, companion: str, language: str, corpus_dir: Path,
                              port_root: Path) -> None:
-    case = ported(language, corpus_dir, port_root).get(f"dl4j:{companion}")
-    if case is None:
-        pytest.skip(f"{companion} records no predictions (only training targets)")
-    check(case, atol=1e-4)
+    check(ported(language, corpus_dir, port_root)[f"dl4j:{companion}"], atol=1e-4)

@@ -21,44 +21,17 @@ import pytest
 
 from inspector.core.engine import run
 from inspector.core.model.load import open_model
-from tests.corpus import corpus_path
+from tests.corpus import companions, ref_arrays, ref_files
 
 ATOL = 1e-4
-
-
-def ref_files() -> list[str]:
-    path = corpus_path() / "refs" / "refs.json"
-    if not path.exists():
-        return ["<corpus missing>"]
-    return [entry["file"] for entry in json.loads(path.read_text())]
-
-
-def companions() -> list[tuple[str, str]]:
-    path = corpus_path() / "manifest.json"
-    if not path.exists():
-        return [("<corpus missing>", "")]
-    pairs = [(entry["file"], companion["file"])
-             for entry in json.loads(path.read_text()) for companion in entry.get("companions") or []]
-    return [(model, companion) for model, companion in pairs if _has_predictions(corpus_path() / "models" / companion)]
-
-
-def _has_predictions(companion: Path) -> bool:
-    """Only companions that recorded predictions are tests (one DL4J companion holds training targets only)."""
-    with h5py.File(companion, "r") as f:
-        return "predictions" in f
-
-
-def arrays(path: Path, prefix: str) -> list[np.ndarray]:
-    with np.load(path) as data:
-        return [data[f"{prefix}{k}"] for k in range(len(data.files))]
 
 
 @pytest.mark.parametrize("name", ref_files())
 def test_reference_output(name: str, corpus_dir: Path) -> None:
     refs = corpus_dir / "refs"
     model = open_model(corpus_dir / "models" / name)
-    result = run(model, arrays(refs / f"{name}.input.npz", "in"), record_trace=True)
-    expected = arrays(refs / f"{name}.expected.npz", "out")
+    result = run(model, ref_arrays(refs / f"{name}.input.npz", "in"), record_trace=True)
+    expected = ref_arrays(refs / f"{name}.expected.npz", "out")
     assert len(result.outputs) == len(expected)
     for ours, keras in zip(result.outputs, expected, strict=True):
         assert ours.shape == keras.shape
