@@ -42,6 +42,7 @@ from inspector.gui.units.figures import SaturationFigure, draw_saturation
 from inspector.gui.units.occlusion_panel import OcclusionPanel
 from inspector.gui.units.pattern import PatternPanel
 from inspector.gui.units.table import UNIT, UnitsTable
+from inspector.gui.widgets.plain import plain, shown, shown_html
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
@@ -73,13 +74,14 @@ class UnitsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._selectors())
-        self.summary = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse,
+                              textFormat=Qt.TextFormat.RichText)  # the layer name in it is escaped
         layout.addWidget(self.summary)
         self.table = UnitsTable()
         self.table.order_requested.connect(self.order_by)
         self.table.unit_clicked.connect(self.toggle_unit)
         self.saturation_widget = pg.GraphicsLayoutWidget()
-        self.readout = QLabel("hover a dot to name its unit; click it to pick the unit")
+        self.readout = plain(QLabel("hover a dot to name its unit; click it to pick the unit"))
         right = QWidget()
         box = QVBoxLayout(right)
         box.setContentsMargins(0, 0, 0, 0)
@@ -98,7 +100,7 @@ class UnitsView(QWidget):
         self.content.addWidget(top)
         self.content.addWidget(bottom)
         self.content.setSizes([380, 520])
-        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.message = plain(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.content)
         self.stack.addWidget(self.message)
@@ -152,7 +154,8 @@ class UnitsView(QWidget):
         if not state.inputs:
             return "Enter a sequence (Sequence panel) to see what each unit does with it."
         if state.result is None:
-            return f"No trace for this sequence: {state.result_reason}" if state.result_reason else "Computing the trace ..."
+            reason = state.result_reason
+            return f"No trace for this sequence: {shown(reason)}" if reason else "Computing the trace ..."
         return "Choose a recurrent layer to see its units."
 
     def _redraw(self) -> None:
@@ -176,10 +179,12 @@ class UnitsView(QWidget):
         self._refresh_order(trace)
         self._fill_order_box()
         order = self.order()
-        self.summary.setText(f"<b>{self.units.title}</b> ({self.units.cell}, {self.units.units} units, "
-                             f"{self.units.samples} processed (sequence, step) pairs) · " + " · ".join(summary_lines(self.units)))
+        units = self.units
+        self.summary.setText(f"<b>{shown_html(units.title)}</b> ({shown_html(units.cell)}, {units.units} units, "
+                             f"{units.samples} processed (sequence, step) pairs) · " + " · ".join(summary_lines(units)))
         self.table.show_units(self.units, order, state.units)
         self.saturation = draw_saturation(self.saturation_widget.ci, self.units, state.units)
+        self.readout.setVisible(bool(self.units.saturation))
         for gate, scatter in self.saturation.scatters.items():
             scatter.sigClicked.connect(lambda _item, points, _event: self._on_dot(points))
             scatter.sigHovered.connect(lambda _item, points, _event, g=gate: self._on_hover(g, points))
@@ -201,7 +206,7 @@ class UnitsView(QWidget):
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
         for layer in layers:
-            self.layer_box.addItem(f"{layer.name}  ({layer.class_name})", layer.name)
+            self.layer_box.addItem(shown(f"{layer.name}  ({layer.class_name})"), layer.name)
         self.layer_box.setCurrentIndex(self.layer_box.findData(state.layer_name))
         self.layer_box.blockSignals(False)
         directions = list(traced[state.layer_name]) if traced is not None and state.layer_name in traced else []
