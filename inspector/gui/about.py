@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from inspector import __version__
 from inspector.gui.state import Document
+from inspector.gui.widgets.plain import shown_html
 
 
 def versions(document: Document | None) -> list[tuple[str, str]]:
@@ -32,7 +33,8 @@ def versions(document: Document | None) -> list[tuple[str, str]]:
 
 
 def about_html(document: Document | None) -> str:
-    rows = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;<b>{value}</b></td></tr>" for name, value in versions(document))
+    rows = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;<b>{shown_html(value)}</b></td></tr>"
+                   for name, value in versions(document))
     return (
         "<h3>LSTM Inspector</h3>"
         "<p>See inside Keras recurrent models: weights by gate, every gate at every time step, "

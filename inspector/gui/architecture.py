@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from inspector.core.io.companions import find_companions
 from inspector.gui.state import Document, InspectorState
+from inspector.gui.widgets.plain import plain, shown
 
 ARCHITECTURE_FILTER = ("Architectures (*.json *.yaml *.yml *.h5 *.hdf5 *.keras);;"
                        "to_json / config.json (*.json);;to_yaml (*.yaml *.yml);;Full models (*.h5 *.hdf5 *.keras);;"
@@ -65,12 +66,12 @@ class ArchitectureChooser:
             self.open_pair(document.path, Path(path))
 
     def _offer(self, weights: Path, companion: Path, count: int) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Architecture found",
-                          f"{weights.name} holds weights only, with no architecture, so it cannot run.\n\n"
-                          f"{companion.name} beside it may hold its architecture"
-                          + (f" ({count - 1} other candidate{'s' * (count > 2)} too)." if count > 1 else "."),
-                          QMessageBox.StandardButton.NoButton, self.parent)
-        use = box.addButton(f"Open with {companion.name}", QMessageBox.ButtonRole.AcceptRole)
+        box = plain(QMessageBox(QMessageBox.Icon.Question, "Architecture found",
+                                f"{shown(weights.name)} holds weights only, with no architecture, so it cannot "
+                                f"run.\n\n{shown(companion.name)} beside it may hold its architecture"
+                                + (f" ({count - 1} other candidate{'s' * (count > 2)} too)." if count > 1 else "."),
+                                QMessageBox.StandardButton.NoButton, self.parent))
+        use = box.addButton(f"Open with {shown(companion.name)}", QMessageBox.ButtonRole.AcceptRole)
         choose = box.addButton("Choose...", QMessageBox.ButtonRole.ActionRole)
         box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(use)

@@ -10,6 +10,8 @@ from types import TracebackType
 from PyQt6.QtCore import QThread
 from PyQt6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from inspector.gui.widgets.plain import plain, shown
+
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
@@ -42,10 +44,10 @@ class ExceptionDialogHook:
             self._showing = False
 
     def _show(self, exc: BaseException, details: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                          f"Something went wrong inside LSTM Inspector:\n\n{error_summary(exc)}\n\n"
-                          "The window keeps running; the model that was open is unchanged.",
-                          QMessageBox.StandardButton.Ok, self.parent())
+        box = plain(QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                                f"Something went wrong inside LSTM Inspector:\n\n{shown(error_summary(exc))}\n\n"
+                                "The window keeps running; the model that was open is unchanged.",
+                                QMessageBox.StandardButton.Ok, self.parent()))
         box.setDetailedText(details)
         box.exec()
 

@@ -28,6 +28,7 @@ from inspector.core.port.proof import PortedRun
 from inspector.core.port.readme import Proof
 from inspector.core.port.support import LANGUAGE_TITLES
 from inspector.gui.state import InspectorState
+from inspector.gui.widgets.plain import plain, shown, shown_html, tip
 from inspector.gui.workers.port import KERAS_STAGE, PortRunner
 
 AGREE_COLOUR, DIFFER_COLOUR, NOTE_COLOUR = "#1a7f37", "#c62828", "#8a5a00"
@@ -40,7 +41,7 @@ def proof_html(proof: Proof, title: str) -> str:
         rows.append(_row(f"against Keras ({proof.keras_runtime})", proof.keras_error, bool(proof.keras_ok)))
     else:
         rows.append(f"<tr><td>against Keras</td><td colspan=2 style='color:{NOTE_COLOUR}'>not compared: "
-                    f"{_escape(proof.keras_reason)}</td></tr>")
+                    f"{shown_html(proof.keras_reason)}</td></tr>")
     if proof.engine_error is not None:
         rows.append(_row("against the numpy engine", proof.engine_error, proof.engine_ok))
     colour = AGREE_COLOUR if proof.ok else DIFFER_COLOUR
@@ -51,7 +52,7 @@ def proof_html(proof: Proof, title: str) -> str:
 
 def _row(what: str, error: float, ok: bool) -> str:
     colour = AGREE_COLOUR if ok else DIFFER_COLOUR
-    return (f"<tr><td>{_escape(what)}</td><td align=right>max abs error <b>{error:.2e}</b></td>"
+    return (f"<tr><td>{shown_html(what)}</td><td align=right>max abs error <b>{error:.2e}</b></td>"
             f"<td style='color:{colour}'>{'agrees' if ok else 'differs'}</td></tr>")
 
 
@@ -76,7 +77,7 @@ class ExportCodeDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        self.model_label = QLabel(wordWrap=True)
+        self.model_label = plain(QLabel(wordWrap=True))
         layout.addWidget(self.model_label)
         form = QFormLayout()
         self.language_box = QComboBox()
@@ -96,7 +97,7 @@ class ExportCodeDialog(QDialog):
         form.addRow("", self.keras_box)
         layout.addLayout(form)
         self.progress = QProgressBar(maximum=100, textVisible=False)
-        self.stage_label = QLabel(wordWrap=True)
+        self.stage_label = plain(QLabel(wordWrap=True))
         self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for widget in (self.progress, self.stage_label, self.message):
@@ -141,7 +142,7 @@ class ExportCodeDialog(QDialog):
             self.model_label.setText("Open a model first.")
             return
         on = "the current sequences" if self.state.inputs else "a seeded test vector (there are no sequences)"
-        self.model_label.setText(f"Write {document.title} as standalone code, run it on {on} and compare it with "
+        self.model_label.setText(f"Write {shown(document.title)} as standalone code, run it on {on} and compare it with "
                                  "Keras and the numpy engine. The ported code's output then shows in Predictions.")
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -185,7 +186,7 @@ class ExportCodeDialog(QDialog):
 
     def _on_stage(self, text: str, fraction: float) -> None:
         if self.waiting:
-            self.stage_label.setText(text + " ...")
+            self.stage_label.setText(shown(text) + " ...")
             self.progress.setMaximum(0 if text.startswith(KERAS_STAGE) else 100)  # Keras: a busy animation
             self.progress.setValue(int(round(100 * fraction)))
 
@@ -193,8 +194,8 @@ class ExportCodeDialog(QDialog):
         if not self.waiting:
             return
         self.waiting, self.result = False, exported
-        self.stage_label.setText(f"wrote {len(exported.files)} files to {exported.folder}")
-        self.stage_label.setToolTip(", ".join(exported.files))
+        self.stage_label.setText(shown(f"wrote {len(exported.files)} files to {exported.folder}"))
+        self.stage_label.setToolTip(tip(", ".join(exported.files)))
         if exported.proof is not None:
             self.message.setText(proof_html(exported.proof, exported.title))
         self._check()
@@ -210,7 +211,7 @@ class ExportCodeDialog(QDialog):
 
     def _say(self, text: str, colour: str) -> None:
         self._tool_message = False
-        self.message.setText(f"<span style='color:{colour}'>{_escape(text)}</span>")
+        self.message.setText(f"<span style='color:{colour}'>{shown_html(text)}</span>")
 
     def open_folder(self) -> bool:
         if self.result is None:
@@ -220,7 +221,3 @@ class ExportCodeDialog(QDialog):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.cancel()
         super().closeEvent(event)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -25,6 +25,7 @@ from inspector.gui.units.view import UnitsView
 from inspector.gui.weights.export import export_layer_plots
 from inspector.gui.weights.view import WeightsView
 from inspector.gui.widgets.open_progress import OpenProgress
+from inspector.gui.widgets.plain import plain_message, shown
 from inspector.gui.window_memory import WindowMemory, choice_from
 from inspector.gui.workers.opening import MODEL_SUFFIXES, ModelOpener
 from inspector.gui.workers.port import PortRunner
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         self.open_progress = OpenProgress(self.cancel_open)  # "opening NAME ... 4 s", busy bar, Cancel
         self.busy_bar = self.open_progress.bar
         self.statusBar().addPermanentWidget(self.open_progress)
-        self.state.status_message.connect(self.statusBar().showMessage)
+        self.state.status_message.connect(self.show_status)
         self.statusBar().addPermanentWidget(TraceStatus(self.trace_runner))
         self.statusBar().addPermanentWidget(self.reference_runner.widget)
 
@@ -149,24 +150,28 @@ class MainWindow(QMainWindow):
         for path in paths:
             architecture = self.recent.architecture(path)
             label = f"{path}  +  {Path(architecture).name}" if architecture else path
-            self._action(self.recent_menu, label, lambda _=False, p=path, a=architecture: self.open_file(p, a))
+            self._action(self.recent_menu, shown(label), lambda _=False, p=path, a=architecture: self.open_file(p, a))
         if not paths:
             self.recent_menu.addAction("(no recent files)").setEnabled(False)
             return
         self.recent_menu.addSeparator()
         self._action(self.recent_menu, "Clear list", self.recent.clear)
 
+    def show_status(self, text: str, milliseconds: int = 0) -> None:
+        """A status bar message; names from the file in it are shown with control characters escaped."""
+        self.statusBar().showMessage(shown(text), milliseconds)
+
     # ----- opening ----------------------------------------------------------------------------
     def open_file(self, path: str | Path, architecture: str | Path | None = None) -> None:
         """Open a model file; a weights-only file with `architecture` is read with that architecture file."""
         with_architecture = f" with {Path(architecture).name}" if architecture else ""
         self._opening = f"{Path(path).name}{with_architecture}"
-        self.statusBar().showMessage(f"opening {self._opening} ...")
+        self.show_status(f"opening {self._opening} ...")
         self.opener.open_file(path, architecture)
 
     def open_demo(self, name: str) -> None:
         self._opening = f"the demo {name}"
-        self.statusBar().showMessage(f"opening {self._opening} ...")
+        self.show_status(f"opening {self._opening} ...")
         self.opener.open_demo(name)
 
     def ask_open(self) -> None:
@@ -179,12 +184,13 @@ class MainWindow(QMainWindow):
         self.state.set_document(document)
         if document.demo is None:
             self.recent.add(document.path, document.model.architecture or None)
-        self.statusBar().showMessage(f"opened {document.title} in {document.seconds:.2f} s")
+        self.show_status(f"opened {document.title} in {document.seconds:.2f} s")
         self.architecture.document_opened(document)
 
     def _on_failed(self, path: str, reason: str) -> None:
-        self.statusBar().showMessage(f"could not open {Path(path).name}", 10000)
-        QMessageBox.warning(self, "Cannot open file", f"{Path(path).name} cannot be opened:\n\n{reason}")
+        self.show_status(f"could not open {Path(path).name}", 10000)
+        plain_message(self, QMessageBox.Icon.Warning, "Cannot open file",
+                      f"{Path(path).name} cannot be opened:\n\n{reason}")
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
@@ -199,7 +205,7 @@ class MainWindow(QMainWindow):
         name, seconds = self.open_progress.name, self.open_progress.elapsed()
         self.opener.cancel()
         still = f"; still showing {self.state.document.title}" if self.state.document else ""
-        self.statusBar().showMessage(f"stopped opening {name} after {seconds:.0f} s{still}", 10000)
+        self.show_status(f"stopped opening {name} after {seconds:.0f} s{still}", 10000)
 
     def _memory(self) -> WindowMemory:
         """What the window remembers between sessions, besides geometry, docks and splitters."""
@@ -212,7 +218,7 @@ class MainWindow(QMainWindow):
         })
 
     def _on_document(self, document: Document) -> None:
-        self.setWindowTitle(f"{APP_NAME} - {document.title}")
+        self.setWindowTitle(f"{APP_NAME} - {shown(document.title)}")
         self.export_action.setEnabled(bool(weight_layers(document.model)))
 
     # ----- exporting ----------------------------------------------------------------------------
@@ -231,17 +237,17 @@ class MainWindow(QMainWindow):
             return []
         written = export_layer_plots(document.model, state.layer_name, state.direction, folder, state.scale_mode)
         which = f"{state.layer_name} ({state.direction})" if state.direction else state.layer_name
-        self.statusBar().showMessage(f"wrote {len(written)} files of layer {which} to {folder}", 10000)
+        self.show_status(f"wrote {len(written)} files of layer {which} to {folder}", 10000)
         return written
 
     def ask_export_gate_plots(self) -> None:
         if self.time_view.trace() is None:
-            QMessageBox.information(self, "Export Gate Plots", self.time_view.empty_text())
+            plain_message(self, QMessageBox.Icon.Information, "Export Gate Plots", self.time_view.empty_text())
             return
         folder = QFileDialog.getExistingDirectory(self, "Export the time-step plots of this layer to", str(Path.home()))
         if folder:
             written = self.time_view.export_gate_plots(folder)
-            self.statusBar().showMessage(f"wrote {len(written)} time-step plots of {self.state.layer_name} to {folder}",
+            self.show_status(f"wrote {len(written)} time-step plots of {self.state.layer_name} to {folder}",
                                          10000)
 
     def show_export_code(self) -> ExportCodeDialog:

@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.model.model_warnings import non_finite_count
 from inspector.gui.state import Document, InspectorState
+from inspector.gui.widgets.plain import plain, shown, tip
 
 TREE_COLUMNS = ("layer", "class", "output shape", "params", "runs")
 ROLE = Qt.ItemDataRole.UserRole
@@ -111,19 +112,19 @@ class ModelPanel(QWidget):
 
     def _layer_item(self, layer: Layer, shape: Any, owner: str, direction: str, label: str = "") -> QTreeWidgetItem:
         shape_cell = shape_text(shape) if not label else ""
-        item = QTreeWidgetItem([label or layer.name, class_text(layer), shape_cell, f"{layer.params:,}",
-                                runs_text(layer)])
+        item = QTreeWidgetItem([shown(label or layer.name), shown(class_text(layer)), shape_cell,
+                                f"{layer.params:,}", shown(runs_text(layer))])
         item.setData(0, ROLE, (owner, direction))
-        item.setToolTip(0, layer.name)
+        item.setToolTip(0, tip(layer.name))
         item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setToolTip(4, runs_text(layer))
+        item.setToolTip(4, tip(runs_text(layer)))
         if not layer.runnable:
             item.setForeground(4, NOT_RUNNABLE)
         bad = non_finite_count(layer)
         if bad:  # the same fact as the model warning, where the user looks at the layer
             item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
             item.setForeground(3, NOT_RUNNABLE)
-            item.setToolTip(0, f"{layer.name}: {bad:,} weight values are NaN or Inf")
+            item.setToolTip(0, tip(f"{layer.name}: {bad:,} weight values are NaN or Inf"))
             item.setToolTip(3, item.toolTip(0))
         return item
 
@@ -131,17 +132,17 @@ class ModelPanel(QWidget):
         while self.facts.rowCount():
             self.facts.removeRow(0)
         for name, value in facts(document):
-            label = QLabel(value)
+            label = plain(QLabel(shown(value)))
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
-            label.setToolTip(value)
+            label.setToolTip(tip(value))
             self.facts.addRow(f"{name}:", label)
 
     def _fill_warnings(self, document: Document) -> None:
         self.warnings.clear()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for text in document.model.warnings + document.notes:
-            self.warnings.addItem(QListWidgetItem(icon, text))
+            self.warnings.addItem(QListWidgetItem(icon, shown(text)))
         if self.warnings.count() == 0:
             self.warnings.addItem("none")
 

@@ -27,6 +27,7 @@ from inspector.gui.predictions.figures import (
     has_batch_plot,
     index_plot,
 )
+from inspector.gui.widgets.plain import shown, tip
 from inspector.gui.widgets.plot_pool import plot_at
 from inspector.gui.widgets.png import render_png
 
@@ -119,8 +120,8 @@ class LayerTable(QTableWidget):
         for r, row in enumerate(rows):
             cells = (row.layer, row.class_name, f"{row.max_abs_err:.2e}", f"{row.tolerance:.0e}", row.status, row.hint)
             for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(shown(text))
+                item.setToolTip(tip(text))
                 if c in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 4:

@@ -20,6 +20,7 @@ from PyQt6.QtGui import QPen
 from inspector.core.model.canonical import Model
 from inspector.gui.predictions.plot_parts import class_ticks, prepare, say, set_ranges, span, symmetric, title
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, CellAxis
+from inspector.gui.widgets.plain import shown_html
 
 MANUAL_COLOUR = "#1f77b4"
 KERAS_COLOUR = "#ff7f0e"
@@ -295,7 +296,7 @@ def draw_batch(plot: pg.PlotItem, data: Predictions, component: int = 0, sequenc
     shown = [values for values in (manual, keras, port, data.targets if series else None) if values is not None]
     set_ranges(plot, (x[0] - 0.5, x[-1] + 0.5), span(np.concatenate(shown)))
     if series:
-        plot.plot(x, data.targets, pen=pg.mkPen(TRUE_COLOUR, width=1), name=f"true ({data.target_name})",
+        plot.plot(x, data.targets, pen=pg.mkPen(TRUE_COLOUR, width=1), name=f"true ({shown_html(data.target_name)})",
                   symbol="o" if few else None, symbolSize=5, symbolBrush=TRUE_COLOUR, symbolPen=None)
     plot.plot(x, manual, pen=pg.mkPen(MANUAL_COLOUR, width=3), name="manual (numpy)", antialias=few)
     if keras is not None:

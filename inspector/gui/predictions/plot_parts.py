@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import Qt
 
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, plain_numbers, set_label
+from inspector.gui.widgets.plain import shown, shown_html
 
 SAY_WIDTH = 300  # pixels: a message in an empty plot wraps at this width
 
@@ -24,7 +25,7 @@ def prepare(plot: pg.PlotItem, bottom: str, left: str) -> None:
 
 
 def title(plot: pg.PlotItem, text: str) -> None:
-    """The title; it may be cut rather than widen the plot beyond its widget."""
+    """The title, shown as text (markup in names is escaped); it may be cut rather than widen the plot."""
     label = plot.titleLabel
     if "updateMin" not in vars(label):
         # pyqtgraph's LabelItem sets its minimum width to the text's on every resize, which then grows
@@ -37,7 +38,7 @@ def title(plot: pg.PlotItem, text: str) -> None:
             label._sizeHint[Qt.SizeHint.MinimumSize] = (10, label._sizeHint[Qt.SizeHint.MinimumSize][1])
 
         label.updateMin = narrow
-    plot.setTitle(text, size=TITLE_SIZE)
+    plot.setTitle(shown_html(text), size=TITLE_SIZE)
 
 
 def say(plot: pg.PlotItem, text: str, keep_x: bool = False) -> None:
@@ -47,9 +48,9 @@ def say(plot: pg.PlotItem, text: str, keep_x: bool = False) -> None:
         plot.setXRange(0, 1, padding=0)
     (left, right), _ = plot.vb.viewRange()
     item = pg.TextItem(color="#555555", anchor=(0.5, 0.5))
-    shown = plot.vb.width()  # 0 before the first layout (an export): then SAY_WIDTH
-    item.setTextWidth(0.85 * shown if shown > 100 else SAY_WIDTH)
-    item.setPlainText(text)
+    width = plot.vb.width()  # 0 before the first layout (an export): then SAY_WIDTH
+    item.setTextWidth(0.85 * width if width > 100 else SAY_WIDTH)
+    item.setPlainText(shown(text))
     plot.addItem(item)
     item.setPos((left + right) / 2, 0.5)
 

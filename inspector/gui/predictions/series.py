@@ -12,6 +12,7 @@ from inspector.core.errors import InspectorError
 from inspector.core.inputs.series import Series, fixed_look_back, model_windows, read_series
 from inspector.gui.predictions.export import DIFFER_COLOUR
 from inspector.gui.state import InspectorState
+from inspector.gui.widgets.plain import plain, shown
 
 
 class SeriesControls(QWidget):
@@ -38,7 +39,7 @@ class SeriesControls(QWidget):
         self.look_back.valueChanged.connect(lambda _v: self.apply())
         self.apply_button = QPushButton("Use Series")
         self.apply_button.clicked.connect(self.apply)
-        self.info = QLabel(wordWrap=True)
+        self.info = plain(QLabel(wordWrap=True))
         for widget in (self.load_button, QLabel("target:"), self.target_box, QLabel("look-back:"), self.look_back,
                        self.apply_button):
             row.addWidget(widget)
@@ -86,7 +87,7 @@ class SeriesControls(QWidget):
             return False
         self.loaded = series
         self.target_box.clear()
-        self.target_box.addItems(series.columns)
+        self.target_box.addItems([shown(column) for column in series.columns])
         return self.apply()
 
     def apply(self) -> bool:
@@ -111,11 +112,11 @@ class SeriesControls(QWidget):
         if series is None:
             self.info.setText("or load a time series: its look-back windows become the batch")
         elif self.active:
-            self.info.setText(f"{series.name}: {series.length} values, {len(self.targets)} windows "
+            self.info.setText(f"{shown(series.name)}: {series.length} values, {len(self.targets)} windows "
                               f"(sequence k is the window that starts at time k - 1)")
         else:
-            self.info.setText(f"{series.name} loaded, not in use (other inputs are set); Use Series applies it")
+            self.info.setText(f"{shown(series.name)} loaded, not in use (other inputs are set); Use Series applies it")
 
     def _error(self, text: str) -> None:
         self.info.setStyleSheet(f"color: {DIFFER_COLOUR}")
-        self.info.setText(text)
+        self.info.setText(shown(text))

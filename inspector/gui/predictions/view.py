@@ -44,6 +44,7 @@ from inspector.gui.predictions.figures import (
 )
 from inspector.gui.predictions.series import SeriesControls
 from inspector.gui.state import InspectorState
+from inspector.gui.widgets.plain import plain, shown, shown_html
 from inspector.gui.widgets.plot_pool import plot_at
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
@@ -80,7 +81,7 @@ class PredictionsView(QWidget):
         layout.addLayout(self._build_controls())
         self.series = SeriesControls(self.state)
         layout.addWidget(self.series)
-        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.message = plain(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_plots())
         self.stack.addWidget(self.message)
@@ -116,7 +117,7 @@ class PredictionsView(QWidget):
         self.batch_widget = pg.GraphicsLayoutWidget()
         self.batch_plot = plot_at(self.batch_widget.ci, 0, 0, index_plot)
         self.table = LayerTable()
-        self.table_note = QLabel(wordWrap=True)
+        self.table_note = plain(QLabel(wordWrap=True))
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.overlay_widget)
         top.addWidget(self.scatter_widget)
@@ -141,7 +142,7 @@ class PredictionsView(QWidget):
         self.output_box.clear()
         outputs = document.model.outputs if document is not None else ()
         for k, ref in enumerate(outputs):
-            self.output_box.addItem(ref.layer, k)
+            self.output_box.addItem(shown(ref.layer), k)
         for widget in (self.output_label, self.output_box):
             widget.setVisible(len(outputs) > 1)
         self.refresh()
@@ -239,7 +240,7 @@ class PredictionsView(QWidget):
         reference = self.state.reference
         if reference is None:
             return "no Keras reference yet for these sequences"
-        return f"Keras reference unavailable: {reference.reason}" if not reference.available else ""
+        return f"Keras reference unavailable: {shown(reference.reason)}" if not reference.available else ""
 
     def _show_header(self) -> None:
         reference, verification = self.state.reference, self.verification
@@ -257,7 +258,7 @@ class PredictionsView(QWidget):
             text = (f"Keras reference: {reference.runtime} ({reference.seconds:.1f} s) - "
                     f"{verification.verdict.split(': ', 1)[1]} (tolerance {short_number(comparison.tolerance)})")
             colour = AGREE_COLOUR if comparison.ok else DIFFER_COLOUR
-        self.header.setText(f"<b style='color:{colour}'>{_escape(text)}</b>" + self._port_header())
+        self.header.setText(f"<b style='color:{colour}'>{shown_html(text)}</b>" + self._port_header())
 
     def _port_rows(self) -> list:
         """The table's rows of the ported code (one per model output), or none when it has not run."""
@@ -282,7 +283,7 @@ class PredictionsView(QWidget):
                    else "the engine (no Keras reference)")
         text = (f"ported {port.title} code ({port.folder}): {'agrees' if ok else 'DIFFERS'} with {against}, "
                 f"max abs error {worst.max_abs_err:.2e}")
-        return f"<br><b style='color:{AGREE_COLOUR if ok else DIFFER_COLOUR}'>{_escape(text)}</b>"
+        return f"<br><b style='color:{AGREE_COLOUR if ok else DIFFER_COLOUR}'>{shown_html(text)}</b>"
 
     def _show_table(self) -> None:
         verification, ported = self.verification, self._port_rows()
@@ -294,7 +295,7 @@ class PredictionsView(QWidget):
         self.table.show_rows(layer_rows(verification) + ported)
         notes = list(verification.comparison.notes) + list(verification.comparison.unpaired)
         self.table_note.setText("max |manual - Keras| per layer output, whole batch" + port_note
-                                + "".join(f"\nnote: {note}" for note in notes))
+                                + "".join(f"\nnote: {shown(note)}" for note in notes))
 
     def _empty_text(self) -> str:
         state = self.state
@@ -303,7 +304,7 @@ class PredictionsView(QWidget):
         if not state.inputs:
             return "No sequence yet: type, load or generate one in the Sequence panel, or load a series above."
         if state.result_reason:
-            return f"The numpy engine cannot run this input: {state.result_reason}"
+            return f"The numpy engine cannot run this input: {shown(state.result_reason)}"
         return "Running the numpy engine ..."
 
     # ----- exporting ------------------------------------------------------------------------------
@@ -330,7 +331,3 @@ class PredictionsView(QWidget):
             return []
         sequence = min(self.state.sequence, self.data.manual.shape[0] - 1)
         return export_prediction_plots(self.data, folder, sequence, self.component, self.verification)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,7 +9,6 @@ the last good inputs.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ from inspector.core.inputs.sequences import validate
 from inspector.gui.sequences.generator import GeneratorBox
 from inspector.gui.sequences.table import SequenceTableModel, SequenceTableView
 from inspector.gui.state import Document, InspectorState
+from inspector.gui.widgets.plain import plain, shown, shown_html
 
 PROBLEM_STYLE = "color: #b00020;"
 FINE_STYLE = "color: #505050;"
@@ -85,8 +85,8 @@ class SequencePanel(QWidget):
         self.remove_button = _button("Remove", "remove this sequence from the batch", self.remove_sequence)
         batch_row = self._row(self.sequence_spin, self.batch_label, self.add_button, self.duplicate_button,
                               self.remove_button)
-        self.info = QLabel(wordWrap=True)
-        self.shape_only = QLabel(wordWrap=True, alignment=Qt.AlignmentFlag.AlignTop)
+        self.info = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)  # the input name in it is escaped
+        self.shape_only = plain(QLabel(wordWrap=True, alignment=Qt.AlignmentFlag.AlignTop))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.shape_only)
@@ -139,7 +139,7 @@ class SequencePanel(QWidget):
                     arrays = default_inputs(model)
                 self.batch = SequenceBatch.from_arrays(model, arrays)
             except InspectorError as error:  # a model whose inputs contradict each other (fixed batch sizes)
-                self.shape_only.setText(f"No sequence fits this model's inputs: {error}")
+                self.shape_only.setText(f"No sequence fits this model's inputs: {shown(error)}")
                 self._show_message("")
         self._fill_input_combo()
         self._show()
@@ -172,7 +172,7 @@ class SequencePanel(QWidget):
             return
         arrays, self.problem = self.batch.check()
         if self.problem is not None:
-            self._show_message(escape(self.problem.message, quote=False) + ' &nbsp;<a href="show">show</a>', problem=True)
+            self._show_message(shown_html(self.problem.message) + ' &nbsp;<a href="show">show</a>', problem=True)
             return
         self._show_fine()
         if not _same(arrays, self.state.inputs):
@@ -276,7 +276,7 @@ class SequencePanel(QWidget):
         try:
             note = load_sequences(self.batch, self.input_index, self.sequence, path)
         except InspectorError as error:
-            self._show_message(escape(str(error), quote=False), problem=True)
+            self._show_message(shown_html(error), problem=True)
             return False
         self.sequence = min(self.sequence, self.batch.size - 1)
         self._show()
@@ -290,7 +290,7 @@ class SequencePanel(QWidget):
         try:
             note = save_sequences(self.batch, self.input_index, self.sequence, path)
         except InspectorError as error:
-            self._show_message(escape(str(error), quote=False), problem=True)
+            self._show_message(shown_html(error), problem=True)
             return False
         self.state.show_status(note)
         return True
@@ -300,7 +300,7 @@ class SequencePanel(QWidget):
         self.input_combo.blockSignals(True)
         self.input_combo.clear()
         for edits in self.batch.inputs if self.batch is not None else []:
-            self.input_combo.addItem(f"{edits.spec.name}  {_shape_text(edits.spec.shape)}")
+            self.input_combo.addItem(shown(f"{edits.spec.name}  {_shape_text(edits.spec.shape)}"))
         self.input_combo.setCurrentIndex(self.input_index)
         self.input_combo.blockSignals(False)
         self.input_row.setVisible(self.input_combo.count() > 1)
@@ -364,7 +364,7 @@ def _input_text(edits, fixed_batch: int | None) -> str:
         what = f"a {' x '.join(str(d) for d in spec.shape[2:])} frame per time step"
     batch = f"; the model needs a batch of exactly {fixed_batch}" if fixed_batch is not None else ""
     rows = " Rows are time steps." if edits.table else ""
-    return f"<b>{escape(spec.name)}</b> {_shape_text(spec.shape)}: {length}, {what}{batch}.{rows}"
+    return f"<b>{shown_html(spec.name)}</b> {_shape_text(spec.shape)}: {length}, {what}{batch}.{rows}"
 
 
 def _frames_text(grid) -> str:

@@ -20,6 +20,7 @@ from inspector.core.engine.trace import DirectionTrace
 from inspector.core.model.canonical import Layer, Model
 from inspector.gui.time.figures import draw_step_bars, draw_time_grid
 from inspector.gui.time.lines import draw_per_step, draw_unit_lines, unit_grid
+from inspector.gui.widgets.plain import shown_html
 from inspector.gui.widgets.png import render_png
 
 ROW_HEIGHT = 190
@@ -29,8 +30,8 @@ PER_STEP_SIZE = (1000, 520)
 
 
 def grid_title(layer: Layer | None, trace: DirectionTrace, sequence: int) -> str:
-    """'lstm (LSTM) · forward · sequence 1 of 2' (+ how a backwards direction reads the time axis)."""
-    name = f"{layer.name} ({layer.class_name})" if layer is not None else trace.layer
+    """'lstm (LSTM) · forward · sequence 1 of 2' (+ how a backwards direction reads the time axis), as HTML."""
+    name = shown_html(f"{layer.name} ({layer.class_name})" if layer is not None else trace.layer)
     text = f"{name} · {trace.direction} · sequence {sequence + 1} of {trace.batch}"
     if trace.go_backwards:
         text += " · runs backwards: input step t is processed after steps t+1 .. T-1"

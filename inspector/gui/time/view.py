@@ -37,6 +37,7 @@ from inspector.gui.time.controls import PAGE, TimeControls
 from inspector.gui.time.export import export_time_plots, grid_title, per_step_title, plot_file_name
 from inspector.gui.time.figures import TimeFigure, draw_time_grid
 from inspector.gui.time.lines import LinesFigure, draw_per_step, draw_unit_lines
+from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
@@ -79,7 +80,7 @@ class TimeView(QWidget):
         self.grid = self._graphics()
         self.unit_widget = self._graphics()
         self.per_step_widget = self._graphics()
-        self.per_step_note = QLabel(wordWrap=True)
+        self.per_step_note = plain(QLabel(wordWrap=True))
         per_step_box = QWidget()
         box = QVBoxLayout(per_step_box)
         box.setContentsMargins(0, 0, 0, 0)
@@ -93,7 +94,7 @@ class TimeView(QWidget):
         self.content.addWidget(self.grid)
         self.content.addWidget(self.lower)
         self.content.setSizes([660, 240])
-        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.message = plain(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.content)
         self.stack.addWidget(self.message)
@@ -132,7 +133,7 @@ class TimeView(QWidget):
         self.units_edit = QLineEdit(placeholderText="click a heatmap row, or type 3, 7, 12-14", maximumWidth=240)
         self.units_edit.editingFinished.connect(self._on_units_typed)
         row.addWidget(self.units_edit)
-        self.readout = QLabel()
+        self.readout = plain(QLabel())
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.readout, 1)
         return row
@@ -150,15 +151,16 @@ class TimeView(QWidget):
         state = self.state
         if state.document is None:
             return "No model open.\n\nDrop a .h5, .hdf5 or .keras file here, or use File > Open or File > Open Demo."
-        recurrent = [layer.name for layer in state.document.model.recurrent_layers]
+        recurrent = [shown(layer.name) for layer in state.document.model.recurrent_layers]
         if not recurrent:
             return "This model has no recurrent layer: there are no gates to follow over time."
         if not state.inputs:
             return "Enter a sequence (Sequence panel: type, paste, load or generate one) to step through it."
         if state.result is None:
-            return f"No trace for this sequence: {state.result_reason}" if state.result_reason else "Computing the trace ..."
+            reason = state.result_reason
+            return f"No trace for this sequence: {shown(reason)}" if reason else "Computing the trace ..."
         layer = state.layer
-        what = f"Layer {layer.name} ({layer.class_name})" if layer is not None else "No layer is selected; it"
+        what = f"Layer {shown(f'{layer.name} ({layer.class_name})')}" if layer is not None else "No layer is selected; it"
         return f"{what} has no time steps to show. Choose a recurrent layer: {', '.join(recurrent)}."
 
     def _redraw(self, *_args) -> None:
@@ -194,7 +196,7 @@ class TimeView(QWidget):
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
         for layer in layers:
-            self.layer_box.addItem(f"{layer.name}  ({layer.class_name})", layer.name)
+            self.layer_box.addItem(shown(f"{layer.name}  ({layer.class_name})"), layer.name)
         self.layer_box.setCurrentIndex(self.layer_box.findData(state.layer_name))
         self.layer_box.blockSignals(False)
         directions = list(traced[state.layer_name]) if traced is not None and state.layer_name in traced else []
@@ -249,21 +251,21 @@ class TimeView(QWidget):
 
     def _draw_per_step(self) -> None:
         answer, layout = self.per_step, self.per_step_widget.ci
-        shown = isinstance(answer, PerStep) and self.state.sequence < answer.values[0].shape[0]
-        if shown and self.per_step_widget.isHidden():  # a splitter gives a re-shown widget almost no room
+        drawn = isinstance(answer, PerStep) and self.state.sequence < answer.values[0].shape[0]
+        if drawn and self.per_step_widget.isHidden():  # a splitter gives a re-shown widget almost no room
             width = max(self.lower.width(), 2)
             self.lower.setSizes([width * 11 // 20, width * 9 // 20])
-        self.per_step_widget.setVisible(shown)  # without it, the note alone says why
-        if shown:
+        self.per_step_widget.setVisible(drawn)  # without it, the note alone says why
+        if drawn:
             values = answer.values[0][self.state.sequence]
             self.per_step_lines = draw_per_step(layout, values, self.state.time_step, per_step_title(answer))
-            self.per_step_note.setText(f"computed as {answer.description}")
+            self.per_step_note.setText(shown(f"computed as {answer.description}"))
             self._attach_menus(self.per_step_widget, self.per_step_lines.plots)
             return
         layout.clear()
         self.per_step_lines = LinesFigure()
         note = "computing the output after every step ..." if self.job.pending else answer
-        self.per_step_note.setText(f"output after every step: {note}" if note else "")
+        self.per_step_note.setText(shown(f"output after every step: {note}") if note else "")
 
     def _on_time_step(self, t: int) -> None:
         if not self.series or self.refresh.pending:  # a stale figure: the coming redraw puts the cursor

@@ -20,6 +20,7 @@ from inspector.core.model.canonical import Layer
 from inspector.core.units.ordering import UnitOrder
 from inspector.core.units.statistics import DirectionUnits
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, CellAxis, colormap, heatmap_plot, plain_numbers, set_label
+from inspector.gui.widgets.plain import shown_html
 from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
 
 SEQUENTIAL_MAP = "viridis"
@@ -162,7 +163,7 @@ def draw_saturation(layout: pg.GraphicsLayout, units: DirectionUnits, picked: li
     figure = SaturationFigure()
     prune(layout, {(0, k) for k in range(len(units.saturation))})
     if not units.saturation:
-        layout.addItem(pg.LabelItem(f"{units.cell} has no gate with a 0..1 activation: nothing saturates", size="10pt"),
+        layout.addItem(pg.LabelItem(f"{shown_html(units.cell)} has no gate with a 0..1 activation: nothing saturates", size="10pt"),
                        row=0, col=0)
     for k, (gate, fractions) in enumerate(units.saturation.items()):
         plot = plot_at(layout, 0, k)
@@ -172,7 +173,7 @@ def draw_saturation(layout: pg.GraphicsLayout, units: DirectionUnits, picked: li
         plot.addItem(pg.PlotCurveItem([0, 1, 0], [0, 0, 1], pen=pg.mkPen("#bbbbbb", style=Qt.PenStyle.DashLine)))
         plot.setXRange(0, 1, padding=0.05)
         plot.setYRange(0, 1, padding=0.05)
-        plot.setTitle(f"{gate} gate · {units.title}", size=TITLE_SIZE)
+        plot.setTitle(f"{gate} gate · {shown_html(units.title)}", size=TITLE_SIZE)
         set_label(plot, "bottom", "left-saturated (below 0.1)")
         set_label(plot, "left", "right-saturated (above 0.9)" if k == 0 else "")
         for axis in ("left", "bottom"):
@@ -208,7 +209,7 @@ def draw_occlusion(layout: pg.GraphicsLayout, lines: list[tuple[str, np.ndarray]
     plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
     for k, (label, values) in enumerate(lines):
         plot.plot(np.arange(values.size), values, pen=pg.mkPen(LINE_COLOURS[k % len(LINE_COLOURS)], width=2),
-                  symbol="o", symbolSize=4, symbolBrush=LINE_COLOURS[k % len(LINE_COLOURS)], name=label)
+                  symbol="o", symbolSize=4, symbolBrush=LINE_COLOURS[k % len(LINE_COLOURS)], name=shown_html(label))
     plot.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#888888", width=1)))
     cursor = None if time_step is None else pg.InfiniteLine(time_step, angle=90, pen=CURSOR_PEN, movable=False)
     if cursor is not None:

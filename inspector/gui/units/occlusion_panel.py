@@ -17,6 +17,7 @@ from inspector.core.model.canonical import Model
 from inspector.core.units.occlusion import BASELINES, Occlusion, occlusion
 from inspector.core.units.summary import occlusion_lines
 from inspector.gui.units.figures import OcclusionFigure, draw_occlusion
+from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.workers.base import LatestJob
 
 BASELINE_TEXT = {"zero": "zeros", "mean": "the sequence's mean"}
@@ -60,7 +61,7 @@ class OcclusionPanel(QWidget):
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.plot_widget, 1)
-        self.note = QLabel("Press the button to see how much each time step changes the output.", wordWrap=True)
+        self.note = plain(QLabel("Press the button to see how much each time step changes the output.", wordWrap=True))
         layout.addWidget(self.note)
 
     def set_inputs(self, model: Model | None, result: Result | None, inputs: list[np.ndarray] | None) -> None:
@@ -96,11 +97,11 @@ class OcclusionPanel(QWidget):
 
     def _on_done(self, found: Occlusion) -> None:
         self.found = found
-        self.note.setText(f"computed: {found.method}" + (f" ({found.reason})" if found.reason else ""))
+        self.note.setText(shown(f"computed: {found.method}" + (f" ({found.reason})" if found.reason else "")))
         self.redraw()
 
     def _on_failed(self, reason: str) -> None:
-        self.note.setText(f"occlusion failed: {reason}")
+        self.note.setText(f"occlusion failed: {shown(reason)}")
 
     def show_sequence(self, sequence: int, time_step: int) -> None:
         self.sequence, self.time_step = sequence, time_step

@@ -23,6 +23,7 @@ from inspector.core.analysis.weight_stats import (
 )
 from inspector.core.model.gates import GATE_TITLES
 from inspector.gui.widgets.heatmaps import NAN_BACKGROUND, TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
+from inspector.gui.widgets.plain import shown_html
 from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
 
 MATRIX_COLOURS = {"W": "#1f77b4", "U": "#ff7f0e", "b": "#2ca02c", "b_U": "#9467bd"}
@@ -106,7 +107,7 @@ def add_heatmap(layout: pg.GraphicsLayout, block: Block, row: int, col: int, lev
     plot = plot_at(layout, row, col, heatmap_plot)
     clipping = clip and bool(np.isfinite(block.values).any())
     title = block.title if full_title or not block.gate else f"{block.label} {MATRICES_BY_SYMBOL[block.matrix]}"
-    plot.setTitle(f"{title}   ({block.shape_text})", size=TITLE_SIZE)
+    plot.setTitle(f"{shown_html(title)}   ({block.shape_text})", size=TITLE_SIZE)
     plot.titleLabel.setMinimumWidth(10)  # a long title never widens the grid beyond the window
     rows, columns = block.values.shape
     shown = _display_values(clipped_display(block.values, levels[1]) if clipping else block.values)
@@ -278,7 +279,7 @@ def _histogram_title(gate: str, group: list[Block]) -> str:
     """'gate i: W U b' with each matrix name in its curve's colour (the legend, without covering data)."""
     names = " ".join(f"<span style='color:{MATRIX_COLOURS.get(b.matrix, '#444444')}'><b>{b.matrix}</b></span>"
                      for b in group)
-    return f"gate {gate}: {names}" if gate else group[0].label
+    return f"gate {gate}: {names}" if gate else shown_html(group[0].label)
 
 
 def _fit_matrices(plot: pg.PlotItem, group: list[Block], tallest: list[float]) -> None:
@@ -297,5 +298,5 @@ def _add_histogram_curve(plot: pg.PlotItem, block: Block, bins: int, limit: floa
     fill = pg.mkColor(colour)
     fill.setAlpha(60)
     plot.plot(edges, counts, stepMode="center", pen=pg.mkPen(colour, width=1.5), fillLevel=0, brush=fill,
-              name=block.matrix if block.gate else block.label)
+              name=block.matrix if block.gate else shown_html(block.label))
     return float(counts.max()) if counts.size else 0.0

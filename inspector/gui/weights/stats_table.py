@@ -10,6 +10,7 @@ from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTable
 
 from inspector.core.analysis.weight_blocks import Block
 from inspector.core.analysis.weight_stats import SATURATION_HELP, SATURATION_THRESHOLD, weight_stats
+from inspector.gui.widgets.plain import shown
 
 COLUMNS = ("matrix", "shape", "mean", "std", "min", "max", "L2 norm", f"|w| > {SATURATION_THRESHOLD:g}", "NaN/Inf")
 HEADER_TIPS = {
@@ -66,7 +67,7 @@ class StatsTable(QTableWidget):
         self.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(shown(text))
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(r, c, item)

@@ -27,6 +27,7 @@ from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
 from inspector.gui.weights.stats_table import StatsTable
 from inspector.gui.widgets.fit_or_scroll import FitOrScroll
+from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 
@@ -63,7 +64,7 @@ class WeightsView(QWidget):
         self.histograms = pg.GraphicsLayoutWidget()
         self.heatmap_area = FitOrScroll(self.heatmaps)  # a wide layer scrolls instead of losing its right column
         self.histogram_area = FitOrScroll(self.histograms)
-        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.message = plain(QLabel(alignment=Qt.AlignmentFlag.AlignCenter))
         self.message.setWordWrap(True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.heatmap_area)
@@ -103,7 +104,7 @@ class WeightsView(QWidget):
             self.scale_group.addButton(button)
             row.addWidget(button)
         row.addSpacing(16)
-        self.readout = QLabel("move the mouse over a heatmap to read a weight")
+        self.readout = plain(QLabel("move the mouse over a heatmap to read a weight"))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.readout, 1)
         return row
@@ -112,7 +113,7 @@ class WeightsView(QWidget):
     def _on_document(self, document: Document) -> None:
         self.layer_box.clear()
         for layer in weight_layers(document.model):
-            self.layer_box.addItem(f"{layer.name}  ({layer.class_name})", layer.name)
+            self.layer_box.addItem(shown(f"{layer.name}  ({layer.class_name})"), layer.name)
 
     def _on_selection(self, layer_name: str, direction: str) -> None:
         layer = self.state.layer
@@ -139,8 +140,8 @@ class WeightsView(QWidget):
 
     def _redraw(self) -> None:
         order = self.unit_order()
-        shown = [ordered_block(block, order) for block in self.blocks] if order is not None else self.blocks
-        self.figure = draw_weight_grid(self.heatmaps.ci, shown, self.state.scale_mode)
+        drawn = [ordered_block(block, order) for block in self.blocks] if order is not None else self.blocks
+        self.figure = draw_weight_grid(self.heatmaps.ci, drawn, self.state.scale_mode)
         for heatmap, block in zip(self.figure.heatmaps, self.blocks, strict=False):
             if order is not None and heatmap.block is not block:  # reordered: unit numbers stay on the axes
                 heatmap.plot.getAxis("bottom").setTicks(order.tick_levels())
@@ -167,7 +168,7 @@ class WeightsView(QWidget):
             return "No model open.\n\nDrop a .h5, .hdf5 or .keras file here, or use File > Open or File > Open Demo."
         if layer is None:
             return "this model has no layer with weights to show"
-        return f"layer {layer.name} ({layer.class_name}) has no kernel or gate weights to show"
+        return f"layer {shown(layer.name)} ({shown(layer.class_name)}) has no kernel or gate weights to show"
 
     # ----- reading values and exporting -------------------------------------------------------
     @property
@@ -180,7 +181,7 @@ class WeightsView(QWidget):
                 point = heatmap.plot.vb.mapSceneToView(position)
                 order = self.unit_order()
                 units = order.order if order is not None and heatmap.block.column_axis == "unit" else None
-                self.readout.setText(readout_text(heatmap.block, point.y(), point.x(), units))
+                self.readout.setText(shown(readout_text(heatmap.block, point.y(), point.x(), units)))
                 return
 
     def _add_export_actions(self, plot: pg.PlotItem, widget: QWidget) -> None:

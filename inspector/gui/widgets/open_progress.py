@@ -12,13 +12,15 @@ from collections.abc import Callable
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from inspector.gui.widgets.plain import plain, shown
+
 TICK_MS = 250  # how often the elapsed time is updated
 
 
 class OpenProgress(QWidget):
     def __init__(self, cancel: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
+        self.label = plain(QLabel())
         self.bar = QProgressBar(maximumWidth=120, maximum=0)  # maximum 0: a busy animation
         self.bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel", toolTip="stop reading this file; the model open now stays")
@@ -47,4 +49,4 @@ class OpenProgress(QWidget):
         return time.monotonic() - self.started
 
     def _show_elapsed(self) -> None:
-        self.label.setText(f"opening {self.name} ... {self.elapsed():.0f} s")
+        self.label.setText(f"opening {shown(self.name)} ... {self.elapsed():.0f} s")

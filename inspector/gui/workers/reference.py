@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from inspector.core.analysis.verification import ReferenceResult, Verification, verify_against_keras
 from inspector.core.errors import InspectorError
 from inspector.gui.state import InspectorState
+from inspector.gui.widgets.plain import plain, shown, tip
 from inspector.gui.workers.base import IsCancelled, LatestJob
 from inspector.reference import ReferenceJob, plan_reference
 
@@ -65,7 +66,7 @@ class ReferenceRunner(QObject):
         row = QHBoxLayout(self.widget)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
-        self.label = QLabel()
+        self.label = plain(QLabel())
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.run_action = QAction("&Run Keras Reference", self, shortcut=QKeySequence("Ctrl+R"),
                                   triggered=self.rerun)
@@ -86,8 +87,8 @@ class ReferenceRunner(QObject):
 
     def _show(self, text: str) -> None:
         self.status = text
-        self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, LABEL_WIDTH))
-        self.label.setToolTip(text)
+        self.label.setText(self.label.fontMetrics().elidedText(shown(text), Qt.TextElideMode.ElideRight, LABEL_WIDTH))
+        self.label.setToolTip(tip(text) if text else "")
         running = self.running
         self.cancel_action.setEnabled(running)
         self.cancel_button.setVisible(running)

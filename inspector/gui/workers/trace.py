@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from inspector.core.engine import Result, run
 from inspector.gui.state import InspectorState
+from inspector.gui.widgets.plain import tip
 from inspector.gui.workers.base import IsCancelled, LatestJob, Progress
 
 DEBOUNCE_MS = 150
@@ -135,4 +136,4 @@ class TraceStatus(QWidget):
     def _on_failed(self, reason: str) -> None:
         self.bar.hide()
         self.label.setText("no trace: the model cannot run")
-        self.label.setToolTip(reason)
+        self.label.setToolTip(tip(reason))
