@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
     def _on_failed(self, path: str, reason: str) -> None:
         self.show_status(f"could not open {Path(path).name}", 10000)
         plain_message(self, QMessageBox.Icon.Warning, "Cannot open file",
-                      f"{Path(path).name} cannot be opened:\n\n{reason}")
+                      f"{shown(Path(path).name)} cannot be opened:\n\n{shown(reason)}")
 
     def _on_busy(self, busy: bool) -> None:
         if busy:

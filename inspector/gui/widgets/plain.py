@@ -32,8 +32,8 @@ def shown_html(text: Any) -> str:
 
 
 def tip(text: Any) -> str:
-    """A tooltip that shows `text` as it is (its own line breaks kept, other control characters escaped)."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(printable_lines(str(text)))}</p>"
+    """A tooltip that shows `text` as it is: markup escaped, control characters escaped, spaces kept."""
+    return f"<p style='white-space:pre-wrap'>{shown_html(text)}</p>"
 
 
 def plain(widget: Shown) -> Shown:
