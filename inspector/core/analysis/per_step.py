@@ -68,7 +68,7 @@ def per_step_method(model: Model, time_steps: int, max_prefix_steps: int = MAX_P
         return "", "the model has no recurrent layer"
     if _head_applies(model, steps, last):
         return "head", ""
-    if all(_stepwise(s.layer) for s in steps):
+    if all(works_step_by_step(s.layer) for s in steps):
         return "sequence", ""
     if time_steps <= max_prefix_steps:
         return "prefix", ""
@@ -111,7 +111,7 @@ def _last_recurrent(steps: list[Step]) -> Step | None:
     return recurrent[-1] if recurrent else None
 
 
-def _stepwise(layer: Layer) -> bool:
+def works_step_by_step(layer: Layer) -> bool:
     """True when the layer's output at step t depends on input steps <= t only, time length kept."""
     config = layer.config
     if layer.class_name in DENSE_CELLS:
@@ -135,7 +135,7 @@ def _head_applies(model: Model, steps: list[Step], last: Step) -> bool:
     if config.get("return_sequences") or config.get("return_state") or config.get("go_backwards"):
         return False
     upstream = _ancestors(steps, last)
-    if not all(_stepwise(s.layer) for s in steps if (s.layer.name, s.node) in upstream):
+    if not all(works_step_by_step(s.layer) for s in steps if (s.layer.name, s.node) in upstream):
         return False
     return _head_steps(model, steps, last) is not None
 
@@ -169,7 +169,7 @@ def _head_steps(model: Model, steps: list[Step], last: Step) -> list[Step] | Non
 
 def _why_not_exact(steps: list[Step], last: Step) -> str:
     upstream = _ancestors(steps, last) | {(last.layer.name, last.node)}
-    blockers = [s.layer for s in steps if (s.layer.name, s.node) in upstream and not _stepwise(s.layer)]
+    blockers = [s.layer for s in steps if (s.layer.name, s.node) in upstream and not works_step_by_step(s.layer)]
     blockers = [layer for layer in blockers if layer is not last.layer] or blockers
     if not blockers or (blockers == [last.layer] and not last.layer.config.get("return_sequences")
                         and last.layer.class_name in DENSE_CELLS):
@@ -216,7 +216,7 @@ def last_outputs_by_step(h: np.ndarray, mask: np.ndarray, zero_output: bool) -> 
 def _prefix_outputs(model: Model, inputs: list[np.ndarray], result: Result,
                     progress: Callable[[float], None] | None, cancelled: Callable[[], bool] | None) -> PerStep:
     time_steps = int(inputs[0].shape[1])
-    dtype = _float_dtype(result)
+    dtype = result_dtype(result)
     timed = [x.ndim >= 2 and x.shape[1] == time_steps for x in inputs]
     sequence_outputs = [out.ndim >= 3 and out.shape[1] == time_steps for out in result.outputs]
     values: list[list[np.ndarray]] = [[] for _ in result.outputs]
@@ -233,6 +233,7 @@ def _prefix_outputs(model: Model, inputs: list[np.ndarray], result: Result,
     return PerStep([np.stack(v, axis=1) for v in values], "prefix")
 
 
-def _float_dtype(result: Result) -> np.dtype:
+def result_dtype(result: Result) -> np.dtype:
+    """The float dtype the engine ran in (float32 unless it was asked for float64)."""
     floats = [out.dtype for out in result.outputs if np.issubdtype(out.dtype, np.floating)]
     return floats[0] if floats else np.dtype(np.float32)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspector.core.analysis.per_step import _float_dtype  # the dtype the original run used
+from inspector.core.analysis.per_step import result_dtype
 from inspector.core.engine import Cancelled, Result, run
 from inspector.core.errors import BadSequence, InspectorError
 from inspector.core.model.canonical import Model
@@ -85,7 +85,7 @@ def _outputs(model: Model, result: Result, prepared: Resumable | str, inputs: li
              occluded: np.ndarray, t: int) -> list[np.ndarray]:
     if isinstance(prepared, Resumable):
         return run_from(prepared, result, occluded, t)
-    dtype = _float_dtype(result)
+    dtype = result_dtype(result)
     outputs = run(model, [occluded, *inputs[1:]], dtype=dtype, record_trace=False).outputs
     return [_final(out, occluded.shape[1]) for out in outputs]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from inspector.core.analysis.per_step import DENSE_CELLS, _stepwise
+from inspector.core.analysis.per_step import DENSE_CELLS, works_step_by_step
 from inspector.core.engine import Result, run
 from inspector.core.engine.graph import Step, call_order
 from inspector.core.errors import InspectorError
@@ -52,7 +52,7 @@ def resumable(model: Model) -> Resumable | str:
         recurrent_layer = step.layer.class_name in DENSE_CELLS
         if recurrent_layer:
             recurrent.append(step)
-        if _stepwise(step.layer):  # a recurrent layer's sequence output is timed, its states are not
+        if works_step_by_step(step.layer):  # a recurrent layer's sequence output is timed, its states are not
             timed[(step.layer.name, step.node)] = not recurrent_layer
     if not recurrent:
         return "the model has no forward recurrent layer"
@@ -75,7 +75,7 @@ def _why_not(step: Step, only_timed: bool) -> str:
         if len(layer.calls) != 1 or len(step.call.inputs) != 1:
             return f"{layer.name} is called more than once or with initial states"
         return ""
-    return "" if _stepwise(layer) else f"{layer.name} ({layer.class_name}) mixes time steps"
+    return "" if works_step_by_step(layer) else f"{layer.name} ({layer.class_name}) mixes time steps"
 
 
 def _is_timed(ref: TensorRef, timed: dict[tuple[str, int], bool]) -> bool:
