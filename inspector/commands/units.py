@@ -28,6 +28,7 @@ from inspector.core.engine import run as run_engine
 from inspector.core.engine.trace import DirectionTrace
 from inspector.core.errors import InspectorError
 from inspector.core.inputs.sequences import read_inputs
+from inspector.core.model.names import printable
 from inspector.core.units.occlusion import BASELINES, Occlusion, occlusion
 from inspector.core.units.patterns import Match, Selection, find_pattern
 from inspector.core.units.quantities import direction_trace
@@ -95,7 +96,7 @@ def text_table(units: DirectionUnits) -> str:
     lines = [[str(u), *(cell_text(values[u], name) for name, values in found.items())] for u in range(units.units)]
     widths = [max(len(row[k]) for row in [header, *lines]) for k in range(len(header))]
     body = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in [header, *lines]]
-    title = (f"{units.title}: {units.cell}, {units.units} units, "
+    title = (f"{printable(units.title)}: {units.cell}, {units.units} units, "
              f"{units.samples} (sequence, step) pairs")
     return "\n".join([title, *(f"  {line}" for line in summary_lines(units)), *body])
 
