@@ -92,3 +92,18 @@ def test_closing_never_waits_for_a_child(qtbot, settings, tmp_path, monkeypatch)
     monkeypatch.setattr(window.trace_runner, "wait", no_waiting)
     window.close()
     assert child.wait(timeout=10) < 0
+
+
+def test_the_default_window_fits_and_the_weights_never_clip(qtbot, settings) -> None:
+    window = _window(qtbot, settings)
+    window.resize(1500, 940)
+    window.show()
+    for demo in ("bilstm_classifier", "sine_gru"):
+        window.open_demo(demo)
+        qtbot.waitUntil(lambda d=demo: window.state.document is not None and window.state.document.demo == d,
+                        timeout=60000)
+        qtbot.wait(50)
+        assert window.minimumSizeHint().width() <= 1500
+        view = window.weights_view
+        for area in (view.heatmap_area, view.histogram_area):
+            assert not area.clipped()  # what does not fit the view scrolls

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QFrame, QScrollArea, QWidget
+
+SLACK = 2  # pixels: tick labels that change by a digit do not clip the last column
 
 
 class FitOrScroll(QScrollArea):
@@ -26,10 +28,15 @@ class FitOrScroll(QScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def fit(self) -> None:
-        """Call after drawing: the widget never gets less room than its plots need."""
+        """Call after drawing: the widget never gets less room than its plots need. Axes find their final
+        width when they first paint, so the fit is made again one event-loop turn later."""
+        self._fit_now()
+        QTimer.singleShot(0, self._fit_now)
+
+    def _fit_now(self) -> None:
         self.plots.ci.layout.invalidate()
         needed = self.plots.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
-        self.plots.setMinimumSize(math.ceil(needed.width()), math.ceil(needed.height()))
+        self.plots.setMinimumSize(math.ceil(needed.width()) + SLACK, math.ceil(needed.height()) + SLACK)
 
     def clipped(self) -> bool:
         """True if some plot would not be seen, even by scrolling (for tests)."""
