@@ -27,8 +27,9 @@ def shown(text: Any) -> str:
 
 
 def shown_html(text: Any) -> str:
-    """`text` for an HTML context (pyqtgraph titles and legends, rich labels): escaped markup and controls."""
-    return html.escape(shown(text))
+    """`text` for the content of HTML (pyqtgraph titles and legends, rich labels; never an attribute value):
+    markup and control characters escaped."""
+    return html.escape(shown(text), quote=False)
 
 
 def tip(text: Any) -> str:
