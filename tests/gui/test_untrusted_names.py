@@ -147,6 +147,19 @@ def test_dialogs_show_names_as_plain_text(crafted_window, names, boxes) -> None:
     assert printable(names["lstm"]) in boxes[0].text() and printable(names["dense"]) in boxes[1].text()
 
 
+def test_the_architecture_offer_shows_file_names_as_text(crafted_window) -> None:
+    chooser = crafted_window.architecture
+    markup = '<b>bold<img src="x">'  # a file name has no "/"
+    chooser._offer(Path("/models") / f"{markup}\x1b[2J.weights.h5", Path("/models") / f"{markup}\n.json", 1)
+    box = chooser.offer
+    try:
+        assert box is not None and box.textFormat() == Qt.TextFormat.PlainText
+        assert f"{markup}\\x1b[2J.weights.h5 holds weights only" in box.text() and "\x1b" not in box.text()
+        assert all(no_raw_controls(button.text()) for button in box.buttons())
+    finally:
+        chooser._close_offer()
+
+
 def test_the_window_renders_names_as_text(qtbot, crafted_window, tmp_path: Path) -> None:
     """A picture of every tab with the crafted file; the names' markup must not turn into bold text or images
     (looked at by eye when this test was written; here: every tab renders)."""
