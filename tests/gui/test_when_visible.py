@@ -72,3 +72,21 @@ def test_the_window_draws_only_the_tab_in_front(qtbot, settings) -> None:
     window.tabs.setCurrentWidget(window.weights_view)
     assert not window.weights_view.redraw.pending
     assert window.weights_view.figure.heatmaps[0].block.label == "kernel"  # the Dense layer, drawn now
+
+
+def test_the_time_view_builds_its_plots_at_idle_and_the_first_draw_reuses_them(qtbot, settings) -> None:
+    from inspector.gui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.reference_runner.auto_action.setChecked(False)
+    view = window.time_view
+    view.prepare()
+    prepared = {id(item) for item in view.grid.ci.items}
+    assert len(prepared) >= 18 and not view.figure.rows  # six rows of heatmap, colour bar and bars; no data
+    window.show()
+    window.open_demo("sine_lstm")
+    qtbot.waitUntil(lambda: window.state.result is not None, timeout=60000)
+    window.tabs.setCurrentWidget(view)
+    assert len(view.figure.rows) == 6
+    assert {id(row.plot) for row in view.figure.rows} <= prepared

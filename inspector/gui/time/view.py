@@ -12,8 +12,9 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QPointF, Qt, QTimer
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -28,7 +29,7 @@ from PyQt6.QtWidgets import (
 )
 
 from inspector.core.analysis.per_step import PerStep
-from inspector.core.analysis.time_quantities import Quantity, layer_quantities, parse_units, units_text
+from inspector.core.analysis.time_quantities import DIVERGING, Quantity, layer_quantities, parse_units, units_text
 from inspector.core.analysis.weight_blocks import file_stem
 from inspector.core.engine.trace import DirectionTrace
 from inspector.core.units.ordering import UnitOrder
@@ -42,6 +43,8 @@ from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 from inspector.gui.workers.per_step import PerStepJob
+
+PREPARE_AFTER_MS = 2000  # the plots are built this long after the view, when start-up is over
 
 
 class TimeView(QWidget):
@@ -61,6 +64,7 @@ class TimeView(QWidget):
         self._build()
         self.menus = ExportMenus(self, state.show_status)
         self.refresh = RedrawWhenVisible(self, self._refresh)  # drawn when seen, not while another tab is in front
+        QTimer.singleShot(PREPARE_AFTER_MS, self.prepare)  # once the window is up and idle
         self._per_step_for: object = None  # the result the output-after-every-step job was started for
         for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self.refresh.request),
                              (state.inputs_changed, self._on_inputs), (state.sequence_changed, self.refresh.request),
@@ -233,6 +237,15 @@ class TimeView(QWidget):
         self.per_step, self._per_step_for = "", None
         self.controls.set_length(self.state.time_steps)
         self.refresh.request()
+
+    def prepare(self) -> None:
+        """Build the six rows' plots and colour bars before the first trace arrives, while the window is idle:
+        pyqtgraph takes about 150 ms to make them, which the first draw would otherwise spend. No data is drawn."""
+        if self.grid.ci.items:
+            return
+        blank = np.zeros((2, 1), np.float32)
+        rows = [Quantity(name, "", blank, (-1.0, 1.0), DIVERGING, True) for name in ("i", "f", "c~", "o", "c", "h")]
+        draw_time_grid(self.grid.ci, rows, np.ones(2, bool), 0, "")
 
     def _refresh(self) -> None:
         """What a new document, sequence or result needs, done when the view is seen: the output after
