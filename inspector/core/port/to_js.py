@@ -126,12 +126,33 @@ export class Stream {{
     if (!STREAMS) throw new ModelError("this model cannot stream: " + STREAM_REASON);
     this.batch = batch;
     this.state = new Float32Array(STATE_FLOATS * batch);
+    this.inputs = INPUT_STEP_SHAPES.map((shape) => {{  // filled at every step: no allocation per step
+      const dims = [batch, 1, ...shape];
+      return {{ data: new Float32Array(dims.reduce((a, b) => a * b, 1)), shape: dims }};
+    }});
   }}
   reset() {{
     this.state.fill(0);
   }}
   step(inputs) {{
-    return predict(inputs.map((x, k) => ({{ data: x, shape: [this.batch, 1, ...INPUT_STEP_SHAPES[k]] }})), this.state);
+    const arrays = this.inputs;
+    for (let k = 0; k < arrays.length; k++) {{
+      const x = inputs[k], data = arrays[k].data;
+      if (!x || x.length !== data.length) {{
+        throw new ModelError(`step: input ${{k}} needs ${{data.length}} numbers (batch x one time step)`);
+      }}
+      data.set(x);
+    }}
+    const outputs = run(arrays, this.state);
+    for (let k = 0; k < outputs.length; k++) {{  // an output that is an input's array: the caller's own copy
+      for (let i = 0; i < arrays.length; i++) {{
+        if (arrays[i].data.buffer === outputs[k].data.buffer) {{
+          outputs[k] = {{ data: outputs[k].data.slice(), shape: outputs[k].shape.slice() }};
+          break;
+        }}
+      }}
+    }}
+    return outputs;
   }}
 }}
 """

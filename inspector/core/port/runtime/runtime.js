@@ -75,6 +75,14 @@ function actApply(x, from, n, width, act) {
     }
     return;
   }
+  if (act === ACT_SIGMOID) {  // the gates' two activations without a call through the table
+    for (let k = from; k < from + n; k++) x[k] = 1 / (1 + Math.exp(-x[k]));
+    return;
+  }
+  if (act === ACT_TANH) {
+    for (let k = from; k < from + n; k++) x[k] = Math.tanh(x[k]);
+    return;
+  }
   const f = ACTS[act];
   for (let k = from; k < from + n; k++) x[k] = f(x[k]);
 }
@@ -133,48 +141,82 @@ function masking(x, value) {
 
 // ---- recurrent layers: weights fused per layer, gates side by side in each row ----
 
-function addRecurrent(w, h, pre, from, to) {
-  const width = w.gates * w.units, units = w.units, U = w.U;
-  for (let k = 0; k < units; k++) {
-    const hk = h[k], row = k * width;
-    for (let j = from; j < to; j++) pre[j] += hk * U[row + j];
+// Each kernel is copied once, on first use, into its transpose (float64): output column j then reads
+// one contiguous row, summed in the same order k = 0, 1, ... as x @ W, so the sums are unchanged.
+function transposed(M, rows, cols) {
+  const T = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) T[c * rows + r] = M[r * cols + c];
+  return T;
+}
+
+// y[yOff + j] += v[vOff ..] . MT row j, for j in from..to; four columns at a time keep four
+// independent sums in flight and read each v[k] once for the four
+function addColumns(MT, n, v, vOff, y, yOff, from, to) {
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
+    const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n, o = yOff + j;
+    let a0 = y[o], a1 = y[o + 1], a2 = y[o + 2], a3 = y[o + 3];
+    for (let k = 0; k < n; k++) {
+      const vk = v[vOff + k];
+      a0 += vk * MT[r0 + k];
+      a1 += vk * MT[r1 + k];
+      a2 += vk * MT[r2 + k];
+      a3 += vk * MT[r3 + k];
+    }
+    y[o] = a0;
+    y[o + 1] = a1;
+    y[o + 2] = a2;
+    y[o + 3] = a3;
+  }
+  for (; j < to; j++) {
+    const r = j * n;
+    let a = y[yOff + j];
+    for (let k = 0; k < n; k++) a += v[vOff + k] * MT[r + k];
+    y[yOff + j] = a;
   }
 }
 
-// scratch arrays kept on the layer between calls (streaming allocates nothing per step); sums are
-// kept in double precision (typed-array loops in float64 are what JavaScript engines run fastest)
-function scratch(w, name, length) {
-  const key = "_" + name;
-  if (!w[key] || w[key].length !== length) w[key] = new Float64Array(length);
-  return w[key];
+// what a layer keeps between calls (streaming allocates no scratch per step): the transposed
+// kernels, and float64 scratch (typed-array loops in float64 are what JavaScript engines run fastest)
+function prepared(w, rows) {
+  const width = w.gates * w.units;
+  if (w._WT === undefined) {
+    w._WT = transposed(w.W, w.inputs, width);
+    w._UT = transposed(w.U, w.units, width);
+    w._pre = new Float64Array(width);
+    w._inner = new Float64Array(width);
+    w._prev = new Float64Array(w.units);
+    w._h = new Float32Array(w.units);  // h and c of the batch row being stepped, rounded to float32 as Keras
+    w._c = new Float32Array(w.units);
+    w._xp = new Float64Array(rows * width);
+  }
+  if (w._xp.length < rows * width) w._xp = new Float64Array(rows * width);
+  return w;
 }
 
 function cellStep(w, xp, xOff, h, c, pre, inner) {
-  const u = w.units, G = w.gates;
+  const u = w.units, G = w.gates, UT = w._UT;
   if (w.kind === KIND_GRU) {
     if (w.resetAfter) {
       inner.set(w.bu);
-      addRecurrent(w, h, inner, 0, G * u);
+      addColumns(UT, u, h, 0, inner, 0, 0, G * u);
       for (let j = 0; j < 2 * u; j++) pre[j] = xp[xOff + j] + inner[j];
       actApply(pre, 0, 2 * u, u, w.ract);
       for (let j = 0; j < u; j++) pre[2 * u + j] = xp[xOff + 2 * u + j] + pre[u + j] * inner[2 * u + j];
     } else {
       for (let j = 0; j < 2 * u; j++) pre[j] = xp[xOff + j];
-      addRecurrent(w, h, pre, 0, 2 * u);
+      addColumns(UT, u, h, 0, pre, 0, 0, 2 * u);
       actApply(pre, 0, 2 * u, u, w.ract);
       for (let j = 0; j < u; j++) inner[j] = pre[u + j] * h[j];
       for (let j = 0; j < u; j++) pre[2 * u + j] = xp[xOff + 2 * u + j];
-      for (let k = 0; k < u; k++) {
-        const rk = inner[k], row = k * G * u + 2 * u;
-        for (let j = 0; j < u; j++) pre[2 * u + j] += rk * w.U[row + j];
-      }
+      addColumns(UT, u, inner, 0, pre, 0, 2 * u, 3 * u);
     }
     actApply(pre, 2 * u, u, u, w.act);
     for (let j = 0; j < u; j++) h[j] = pre[j] * h[j] + (1 - pre[j]) * pre[2 * u + j];
     return;
   }
   for (let j = 0; j < G * u; j++) pre[j] = xp[xOff + j];
-  addRecurrent(w, h, pre, 0, G * u);
+  addColumns(UT, u, h, 0, pre, 0, 0, G * u);
   if (w.kind === KIND_SIMPLE_RNN) {
     actApply(pre, 0, u, u, w.act);
     for (let j = 0; j < u; j++) h[j] = pre[j];
@@ -189,17 +231,29 @@ function cellStep(w, xp, xOff, h, c, pre, inner) {
   for (let j = 0; j < u; j++) h[j] = pre[3 * u + j] * inner[j];
 }
 
+// x @ W + b for every (batch, time) row at once: hoisted out of the time loop
+function inputProjection(w, x, rows) {
+  const width = w.gates * w.units, n = w.inputs, xp = w._xp, b = w.b;
+  for (let row = 0; row < rows; row++) {
+    const o = row * width;
+    for (let j = 0; j < width; j++) xp[o + j] = b ? b[j] : 0;
+    addColumns(w._WT, n, x, row * n, xp, o, 0, width);
+  }
+  return xp;
+}
+
 // Keras semantics: a masked step keeps the states and emits the previous output (zeros with
 // zeroOutput); go_backwards walks t = T-1..0 and returns the outputs in that order.
 function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
   if (x.shape.length !== 3 || x.shape[2] !== w.inputs) fail(`recurrent layer: bad input shape ${x.shape}`);
-  const [B, T] = x.shape, u = w.units, width = w.gates * u;
-  const out = tensor(sequences ? [B, T, u] : [B, u]), hOut = tensor([B, u]), cOut = tensor([B, u]);
-  const xp = scratch(w, "xp", B * T * width), pre = scratch(w, "pre", width), inner = scratch(w, "inner", width);
-  const prev = scratch(w, "prev", u);  // (matmulRows fills xp, a Float64Array like dense's sums)
-  matmulRows(x.data, 0, B * T, w.inputs, w.W, w.b, width, xp, 0); // hoisted out of the loop
+  const B = x.shape[0], T = x.shape[1], u = w.units, width = w.gates * u, outLen = (sequences ? B * T : B) * u;
+  // the three results share one allocation (the only one a call makes once the layer is prepared)
+  const all = new Float32Array(outLen + 2 * B * u), y = all.subarray(0, outLen);
+  const hAll = all.subarray(outLen, outLen + B * u), cAll = all.subarray(outLen + B * u);
+  prepared(w, B * T);
+  const pre = w._pre, inner = w._inner, prev = w._prev, h = w._h, c = w._c;
+  const xp = inputProjection(w, x.data, B * T);
   for (let b = 0; b < B; b++) {
-    const h = hOut.data.subarray(b * u, (b + 1) * u), c = cOut.data.subarray(b * u, (b + 1) * u);
     for (let j = 0; j < u; j++) {
       h[j] = initH ? initH.data[b * u + j] : keep ? keep[b * 2 * u + j] : 0;
       c[j] = initC ? initC.data[b * u + j] : keep ? keep[b * 2 * u + u + j] : 0;
@@ -208,7 +262,6 @@ function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
     for (let s = 0; s < T; s++) {
       const t = w.backwards ? T - 1 - s : s;
       const o = (b * (sequences ? T : 1) + (sequences ? s : 0)) * u;
-      const y = out.data;
       if (mask && mask.data[b * T + t] === 0) {
         for (let j = 0; j < u; j++) y[o + j] = zeroOutput ? 0 : prev[j];
       } else {
@@ -217,12 +270,16 @@ function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
       }
       for (let j = 0; j < u; j++) prev[j] = y[o + j];
     }
-    if (keep) {
-      keep.set(h, b * 2 * u);
-      keep.set(c, b * 2 * u + u);
+    for (let j = 0; j < u; j++) {
+      hAll[b * u + j] = h[j];
+      cAll[b * u + j] = c[j];
+      if (keep) {
+        keep[b * 2 * u + j] = h[j];
+        keep[b * 2 * u + u + j] = c[j];
+      }
     }
   }
-  return [out, hOut, cOut];
+  return [{ data: y, shape: sequences ? [B, T, u] : [B, u] }, { data: hAll, shape: [B, u] }, { data: cAll, shape: [B, u] }];
 }
 
 function flipTime(x) {
