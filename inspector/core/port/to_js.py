@@ -46,8 +46,21 @@ def arg(value: object) -> str:
     return str(value)
 
 
-def statement(call: Call) -> str:
+def names_in(args: tuple[object, ...]) -> set[str]:
+    """The variables (and constant names) a call reads, inside tuples too."""
+    found: set[str] = set()
+    for value in args:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, (tuple, list)):
+            found |= names_in(tuple(value))
+    return found
+
+
+def statement(call: Call, used: set[str]) -> str:
     args = ", ".join(arg(a) for a in call.args)
+    if call.fn == "rnn" and not used & set(call.outs[1:]):
+        args += ", 0"  # JavaScript only: the final h and c are not read, so rnn does not make them
     if call.fn == "identity":
         return f"const {call.outs[0]} = {args};"
     if len(call.outs) > 1:
@@ -91,7 +104,8 @@ def module_source(plan: PortPlan) -> str:
     parts += [rnn_object(spec) for spec in prog.rnns]
     body = ["function run(inputs, state) {", "  const batch = inputs[0].shape[0];"]
     body += [f"  const {t.var} = inputs[{k}];" for k, t in enumerate(plan.inputs)]
-    body += [f"  {statement(call)}" for call in prog.calls]
+    used = {name for call in prog.calls for name in names_in(call.args)} | {t.var for t in plan.outputs}
+    body += [f"  {statement(call, used)}" for call in prog.calls]
     body.append(f"  return [{', '.join(t.var for t in plan.outputs)}];")
     parts.append("\n".join(body) + "\n}")
     parts.append(API.format(

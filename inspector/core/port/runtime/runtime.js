@@ -244,12 +244,13 @@ function inputProjection(w, x, rows) {
 
 // Keras semantics: a masked step keeps the states and emits the previous output (zeros with
 // zeroOutput); go_backwards walks t = T-1..0 and returns the outputs in that order.
-function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
+// states = 0 (JavaScript only): the program does not read the final h and c, which are not made
+function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences, states = 1) {
   if (x.shape.length !== 3 || x.shape[2] !== w.inputs) fail(`recurrent layer: bad input shape ${x.shape}`);
-  const B = x.shape[0], T = x.shape[1], u = w.units, width = w.gates * u, outLen = (sequences ? B * T : B) * u;
-  // the three results share one allocation (the only one a call makes once the layer is prepared)
-  const all = new Float32Array(outLen + 2 * B * u), y = all.subarray(0, outLen);
-  const hAll = all.subarray(outLen, outLen + B * u), cAll = all.subarray(outLen + B * u);
+  const B = x.shape[0], T = x.shape[1], u = w.units, width = w.gates * u;
+  // the results are the only allocations of a call once the layer is prepared
+  const y = new Float32Array((sequences ? B * T : B) * u);
+  const hAll = states ? new Float32Array(B * u) : null, cAll = states ? new Float32Array(B * u) : null;
   prepared(w, B * T);
   const pre = w._pre, inner = w._inner, prev = w._prev, h = w._h, c = w._c;
   const xp = inputProjection(w, x.data, B * T);
@@ -271,15 +272,18 @@ function rnn(w, x, mask, initH, initC, keep, zeroOutput, sequences) {
       for (let j = 0; j < u; j++) prev[j] = y[o + j];
     }
     for (let j = 0; j < u; j++) {
-      hAll[b * u + j] = h[j];
-      cAll[b * u + j] = c[j];
+      if (hAll) {
+        hAll[b * u + j] = h[j];
+        cAll[b * u + j] = c[j];
+      }
       if (keep) {
         keep[b * 2 * u + j] = h[j];
         keep[b * 2 * u + u + j] = c[j];
       }
     }
   }
-  return [{ data: y, shape: sequences ? [B, T, u] : [B, u] }, { data: hAll, shape: [B, u] }, { data: cAll, shape: [B, u] }];
+  const out = { data: y, shape: sequences ? [B, T, u] : [B, u] };
+  return states ? [out, { data: hAll, shape: [B, u] }, { data: cAll, shape: [B, u] }] : [out, null, null];
 }
 
 function flipTime(x) {
