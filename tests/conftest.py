@@ -3,12 +3,20 @@ processes; this process never imports TensorFlow) and the real-world corpus."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The window remembers its layout and recent files in the user's settings: tests (and the windows they start
+# in child processes) keep theirs in a folder of this run, so no test sees another's or the user's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="lstm-inspector-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
