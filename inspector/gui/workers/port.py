@@ -31,6 +31,7 @@ from inspector.core.port.proof import STAGES, KerasOutputs, PortedRun, export_po
 from inspector.core.port.support import LANGUAGE_TITLES
 from inspector.gui.state import InspectorState
 from inspector.gui.workers.base import IsCancelled, LatestJob, Progress
+from inspector.gui.workers.reference import start_keras_child
 from inspector.reference import ReferenceJob, plan_reference, seeded_inputs
 
 DEBOUNCE_MS = 400
@@ -146,7 +147,7 @@ class PortRunner(QObject):
         self.keras_job = self.job_factory(plan.model, [np.array(a) for a in inputs])
         self._started = time.monotonic()
         self._after = lambda _job: self._poll.start()
-        self._work.submit(lambda _progress, cancelled, job=self.keras_job: _start_child(job, cancelled))
+        self._work.submit(lambda _progress, cancelled, job=self.keras_job: start_keras_child(job, cancelled))
         self._pending_export = (plan, folder, inputs, engine)
         self.stage.emit(KERAS_STAGE, 0.0)
 
@@ -248,21 +249,14 @@ class PortRunner(QObject):
         self.busy_changed.emit(self.busy)
 
     def shutdown(self) -> None:
+        """The window closes: never wait - a running build or program is outdated and its result dropped."""
         self.cancel()
-        self._work.wait(5000)
         self._remove_temporary()
 
     def _remove_temporary(self) -> None:
         for folder in self._temporary:
             shutil.rmtree(folder, ignore_errors=True)
         self._temporary.clear()
-
-
-def _start_child(job: Any, cancelled: IsCancelled) -> Any:
-    job.start()
-    if cancelled():
-        job.cancel()
-    return job
 
 
 def _export(plan: PortPlan, folder: Path, inputs: list[np.ndarray], engine: list[np.ndarray] | None,

@@ -153,7 +153,7 @@ class ReferenceRunner(QObject):
         self._inputs = state.inputs
         self.job = self.job_factory(state.document.model, [np.array(a) for a in state.inputs])
         self._started = time.monotonic()
-        self._starting.submit(lambda _progress, cancelled, job=self.job: _start_child(job, cancelled))
+        self._starting.submit(lambda _progress, cancelled, job=self.job: start_keras_child(job, cancelled))
         self._timer.start()
         self._show("Keras reference: running (0 s)")
 
@@ -248,7 +248,7 @@ def _tool_button(action: QAction) -> QToolButton:
     return button
 
 
-def _start_child(job: Any, cancelled: IsCancelled) -> Any:
+def start_keras_child(job: Any, cancelled: IsCancelled) -> Any:
     """In the worker: copy and re-check the file, start the child; stop it at once if no longer wanted."""
     job.start()
     if cancelled():
