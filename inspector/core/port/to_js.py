@@ -36,7 +36,7 @@ def arg(value: object) -> str:
     if isinstance(value, RNNSpec):
         return f"RNN_{value.name}"
     if isinstance(value, StateSlot):
-        return f"state ? state.subarray(batch * {value.offset}) : null"
+        return "state" if value.offset == 0 else f"state ? state.subarray(batch * {value.offset}) : null"
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, float):
