@@ -176,6 +176,78 @@ function addColumns(MT, n, v, vOff, y, yOff, from, to) {
   }
 }
 
+// The same sums with WebAssembly SIMD where the engine has it (JavaScript loops otherwise): WASM_MV
+// is one function mv(w, n, v, y, panels), built below byte by byte. For each panel of 8 columns, kept
+// as [k][8] float32, it adds v[k] * column[k] for k = 0, 1, ... to the float64 sums y, two columns per
+// lane pair (multiply, then add: no fused multiply-add), so every sum is the JavaScript loop's, bit for bit.
+const WASM_MV = (() => {
+  if (typeof WebAssembly !== "object") return null;
+  const S = (op) => (op < 128 ? [0xfd, op] : [0xfd, (op & 127) | 128, op >> 7]);
+  const get = (i) => [0x20, i], set = (i) => [0x21, i];
+  const W = 0, N = 1, V = 2, Y = 3, P = 4, K = 5, VP = 6, A = 7, SPL = 11;
+  const acc = (q) => [...get(A + q), ...get(SPL), ...get(W), ...S(0x5d), 3, q * 8, ...S(0x5f), ...S(0xf2), ...S(0xf0), ...set(A + q)];
+  const body = [
+    0x02, 0x40, 0x03, 0x40,
+    ...get(P), 0x45, 0x0d, 1,
+    ...get(Y), ...S(0x00), 4, 0, ...set(A), ...get(Y), ...S(0x00), 4, 16, ...set(A + 1),
+    ...get(Y), ...S(0x00), 4, 32, ...set(A + 2), ...get(Y), ...S(0x00), 4, 48, ...set(A + 3),
+    ...get(V), ...set(VP), ...get(N), ...set(K),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(K), 0x45, 0x0d, 1,
+    ...get(VP), 0x2b, 3, 0, ...S(0x14), ...set(SPL),
+    ...acc(0), ...acc(1), ...acc(2), ...acc(3),
+    ...get(W), 0x41, 32, 0x6a, ...set(W), ...get(VP), 0x41, 8, 0x6a, ...set(VP), ...get(K), 0x41, 1, 0x6b, ...set(K),
+    0x0c, 0, 0x0b, 0x0b,
+    ...get(Y), ...get(A), ...S(0x0b), 4, 0, ...get(Y), ...get(A + 1), ...S(0x0b), 4, 16,
+    ...get(Y), ...get(A + 2), ...S(0x0b), 4, 32, ...get(Y), ...get(A + 3), ...S(0x0b), 4, 48,
+    ...get(Y), 0x41, 0xc0, 0x00, 0x6a, ...set(Y), ...get(P), 0x41, 1, 0x6b, ...set(P),
+    0x0c, 0, 0x0b, 0x0b, 0x0b];
+  const func = [2, 2, 0x7f, 5, 0x7b, ...body];
+  const leb = (n) => (n < 128 ? [n] : [(n & 127) | 128, ...leb(n >> 7)]);
+  const section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
+  const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(2, [1, 1, 0x6d, 1, 0x6d, 2, 0, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, 2, 0x6d, 0x76, 0, 0]),
+    ...section(10, [1, ...leb(func.length), ...func])]);
+  try {
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch (e) {
+    return null;
+  }
+})();
+
+function simdColumns(MT, n, cols) {
+  if (WASM_MV === null || n * cols < 256) return null;
+  try {
+    const P = Math.ceil(cols / 8), vOff = P * n * 32, yOff = vOff + n * 8, total = yOff + P * 64;
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
+    const mv = new WebAssembly.Instance(WASM_MV, { m: { m: memory } }).exports.mv;
+    const panels = new Float32Array(memory.buffer, 0, P * n * 8);
+    for (let j = 0; j < cols; j++) for (let k = 0; k < n; k++) panels[((j >> 3) * n + k) * 8 + (j & 7)] = MT[j * n + k];
+    return { mv, n, cols, P, vOff, yOff, v: new Float64Array(memory.buffer, vOff, n),
+      y: new Float64Array(memory.buffer, yOff, P * 8) };
+  } catch (e) {
+    return null;  // e.g. a page whose content security policy forbids WebAssembly
+  }
+}
+
+// y[yOff ..] += v[vOff ..] @ the columns of K (all of them)
+function simdAdd(K, v, vOff, y, yOff) {
+  const n = K.n, cols = K.cols, kv = K.v, ky = K.y;
+  for (let k = 0; k < n; k++) kv[k] = v[vOff + k];
+  for (let j = 0; j < cols; j++) ky[j] = y[yOff + j];
+  K.mv(0, n, K.vOff, K.yOff, K.P);
+  for (let j = 0; j < cols; j++) y[yOff + j] = ky[j];
+}
+
+// y[0 .. G*u) += h @ U (every gate)
+function addRecurrent(w, h, y) {
+  if (w._Uk !== null) simdAdd(w._Uk, h, 0, y, 0);
+  else addColumns(w._UT, w.units, h, 0, y, 0, 0, w.gates * w.units);
+}
+
 // what a layer keeps between calls (streaming allocates no scratch per step): the transposed
 // kernels, and float64 scratch (typed-array loops in float64 are what JavaScript engines run fastest)
 function prepared(w, rows) {
@@ -183,6 +255,8 @@ function prepared(w, rows) {
   if (w._WT === undefined) {
     w._WT = transposed(w.W, w.inputs, width);
     w._UT = transposed(w.U, w.units, width);
+    w._Wk = simdColumns(w._WT, w.inputs, width);
+    w._Uk = simdColumns(w._UT, w.units, width);
     w._pre = new Float64Array(width);
     w._inner = new Float64Array(width);
     w._prev = new Float64Array(w.units);
@@ -199,7 +273,7 @@ function cellStep(w, xp, xOff, h, c, pre, inner) {
   if (w.kind === KIND_GRU) {
     if (w.resetAfter) {
       inner.set(w.bu);
-      addColumns(UT, u, h, 0, inner, 0, 0, G * u);
+      addRecurrent(w, h, inner);
       for (let j = 0; j < 2 * u; j++) pre[j] = xp[xOff + j] + inner[j];
       actApply(pre, 0, 2 * u, u, w.ract);
       for (let j = 0; j < u; j++) pre[2 * u + j] = xp[xOff + 2 * u + j] + pre[u + j] * inner[2 * u + j];
@@ -216,7 +290,7 @@ function cellStep(w, xp, xOff, h, c, pre, inner) {
     return;
   }
   for (let j = 0; j < G * u; j++) pre[j] = xp[xOff + j];
-  addColumns(UT, u, h, 0, pre, 0, 0, G * u);
+  addRecurrent(w, h, pre);
   if (w.kind === KIND_SIMPLE_RNN) {
     actApply(pre, 0, u, u, w.act);
     for (let j = 0; j < u; j++) h[j] = pre[j];
@@ -237,7 +311,8 @@ function inputProjection(w, x, rows) {
   for (let row = 0; row < rows; row++) {
     const o = row * width;
     for (let j = 0; j < width; j++) xp[o + j] = b ? b[j] : 0;
-    addColumns(w._WT, n, x, row * n, xp, o, 0, width);
+    if (w._Wk !== null) simdAdd(w._Wk, x, row * n, xp, o);
+    else addColumns(w._WT, n, x, row * n, xp, o, 0, width);
   }
   return xp;
 }
