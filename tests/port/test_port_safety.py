@@ -108,7 +108,7 @@ import json, sys
 from pathlib import Path
 from inspector.core.model.load import open_model
 from inspector.core.port import generate, plan_port
-import inspector.core.port.to_numpy, inspector.core.port.to_js, inspector.core.port.to_c  # imported before the hook
+import inspector.core.port.numpy.to_numpy, inspector.core.port.to_js, inspector.core.port.to_c  # imported before the hook
 model = open_model(sys.argv[1])
 plans = [plan_port(model, language) for language in ("numpy", "js", "c")]
 for plan in plans:  # one warm-up run: lazy imports of numpy and the engine happen here, before the hook

@@ -22,7 +22,7 @@ __all__ = ["LANGUAGES", "PortPlan", "Proof", "build", "decode", "encode", "gener
 def generate(plan: PortPlan) -> dict[str, bytes]:
     """The generated files of the plan's language, by file name."""
     if plan.language == "numpy":
-        from inspector.core.port.to_numpy import numpy_files
+        from inspector.core.port.numpy.to_numpy import numpy_files
 
         return numpy_files(plan)
     if plan.language == "js":

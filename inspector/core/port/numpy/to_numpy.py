@@ -17,7 +17,7 @@ from inspector.core.engine.layers.preprocessing import config_numbers
 from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer
 from inspector.core.port.names import comment_text
-from inspector.core.port.numpy_layers import (
+from inspector.core.port.numpy.layers import (
     MERGE_EXPRESSIONS,
     Emitted,
     attention,
@@ -27,7 +27,7 @@ from inspector.core.port.numpy_layers import (
     mask_of,
     recurrent,
 )
-from inspector.core.port.numpy_source import ACTIVATION_SOURCE, HELPERS, NEEDS, RUNNER
+from inspector.core.port.numpy.source import ACTIVATION_SOURCE, HELPERS, NEEDS, RUNNER
 from inspector.core.port.plan import ELEMENTWISE_MERGES, PortPlan, PortStep
 from inspector.core.port.support import IDENTITIES
 from inspector.core.port.weights import port_weights
