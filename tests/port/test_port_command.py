@@ -104,6 +104,18 @@ def test_bench_prints_us_per_step(language: str, ported_demo: dict[str, Path]) -
     assert done.returncode != 0 and "stream" in (done.stderr + done.stdout)
 
 
+@pytest.mark.parametrize("demo", ["sine_lstm", "bilstm_classifier"])
+def test_js_without_webassembly_computes_the_same_bits(demo: str, ported_demo: dict[str, Path]) -> None:
+    """Self-check of the JavaScript fallback: with WebAssembly hidden from the module, its plain loops give
+    the outputs of the SIMD kernel bit for bit (the kernel itself is held to Keras by the zoo tests)."""
+    folder = ported_demo[f"{demo}-js"]
+    shape = open_model(REPO / "resources" / "demo" / f"{demo}.keras").inputs[0].shape
+    x = np.random.default_rng(2).normal(size=(2, 6) + tuple(shape[2:])).astype(np.float32)
+    outputs = [subprocess.run(["node", *flags, str(folder / "run.mjs")], input=encode([x], [False]),
+                              capture_output=True, text=True, check=True).stdout
+               for flags in ([], ["--noexpose_wasm"])]
+    assert outputs[0] == outputs[1] and len(decode(outputs[0])[0]) == 2
+
 def test_bidirectional_folder_says_why_it_does_not_stream(ported_demo: dict[str, Path]) -> None:
     folder = ported_demo["bilstm_classifier-c"]
     assert "#define MODEL_STREAMS 0" in (folder / "model.h").read_text()
