@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspector.core.engine.layers.core import IDENTITIES  # inert at inference: dropout, noise, augmentation
 from inspector.core.model.canonical import Layer
+from inspector.core.port.numpy.spatial import SPATIAL
 
 if TYPE_CHECKING:
     from inspector.core.port.plan import PortPlan
@@ -24,10 +25,11 @@ COMMON = (
     "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, "PReLU", "Attention", "AdditiveAttention", "Dot",
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, "PReLU", "Attention", "AdditiveAttention", "Dot",
                                   "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
                       "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
+NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, "Flatten", "Reshape", "PReLU")  # per time step
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
             "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
             "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
@@ -40,13 +42,14 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
         return f"the {LANGUAGE_TITLES[language]} generator has no {name} yet"
     if name == "TimeDistributed":
         child = layer.children["layer"]
-        if child.class_name not in TIME_DISTRIBUTABLE:
+        if child.class_name not in (NUMPY_TIME_DISTRIBUTABLE if language == "numpy" else TIME_DISTRIBUTABLE):
             return f"TimeDistributed({child.class_name}) is not generated (only per-vector layers)"
         return refusal(child, language, keras_major)
     if name == "Bidirectional":
         return refusal(layer.children["forward"], language, keras_major) or refusal(
             layer.children["backward"], language, keras_major)
-    if name in ("Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D"):
+    if name in ("Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D") and (
+            language != "numpy" or name == "GlobalAveragePooling1D"):
         if config.get("data_format") == "channels_first":
             return "data_format channels_first is not generated"
         if int(config.get("groups") or 1) != 1:

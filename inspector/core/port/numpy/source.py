@@ -154,13 +154,6 @@ def convolve(x, kernel, strides, padding, dilation):
     axes = (tuple(range(1 + rank, 2 + 2 * rank)), (rank,) + tuple(range(rank)))
     return np.tensordot(patches, kernel, axes=axes).astype(np.float32)
 
-
-def windows(x, size, stride, dilation, padding, fill):
-    """x [batch, time, channels] -> [batch, out_time, channels, size] (views of the padded x)."""
-    before, after = padding_amounts(x.shape[1], size, stride, dilation, padding)
-    x = np.pad(x, [(0, 0), (before, after), (0, 0)], constant_values=fill)
-    view = np.lib.stride_tricks.sliding_window_view(x, (size - 1) * dilation + 1, axis=1)
-    return view[:, ::stride, :, ::dilation]
 '''
 
 RUNNER = '''"""Runner: reads inputs from standard input, prints the outputs (the port's runner contract).

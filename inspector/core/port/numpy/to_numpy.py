@@ -28,6 +28,7 @@ from inspector.core.port.numpy.layers import (
     recurrent,
 )
 from inspector.core.port.numpy.source import ACTIVATION_SOURCE, HELPERS, NEEDS, RUNNER
+from inspector.core.port.numpy.spatial import CONVOLUTIONS, SPATIAL_HELPERS, needs_spatial, spatial_lines
 from inspector.core.port.plan import ELEMENTWISE_MERGES, PortPlan, PortStep
 from inspector.core.port.support import IDENTITIES
 from inspector.core.port.weights import port_weights
@@ -59,7 +60,10 @@ def body_lines(layer: Layer, w: str) -> list[str]:
         child = body_lines(layer.children["layer"], f"{w}/layer")
         return ["x_steps = x", "x = x.reshape((-1,) + x.shape[2:])  # fold time into the batch"] + child + [
             "y = y.reshape(x_steps.shape[:2] + y.shape[1:])"]
-    return _shape_lines(layer) or _activation_layer_lines(layer, w) or _conv_lines(layer, weight)
+    lines = _shape_lines(layer) or _activation_layer_lines(layer, w) or spatial_lines(layer, weight)
+    if not lines:
+        raise AssertionError(name)
+    return lines
 
 
 def _batch_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
@@ -117,8 +121,6 @@ def _shape_lines(layer: Layer) -> list[str]:
         return [f"y = np.transpose(x, (0,) + {tuple(int(d) for d in config['dims'])!r})"]
     if name == "RepeatVector":
         return [f"y = np.repeat(x[:, None, :], {int(config['n'])}, axis=1)"]
-    if name == "GlobalMaxPooling1D":
-        return [f"y = np.max(x, axis=1, keepdims={bool(config.get('keepdims', False))})"]
     return []
 
 
@@ -148,33 +150,6 @@ def _activation_layer_lines(layer: Layer, w: str) -> list[str]:
             lines.append(f"y = y - np.float32({slope!r}) * np.maximum(np.float32({threshold!r}) - x, 0)")
         return lines
     return []
-
-
-def _conv_lines(layer: Layer, weight: Callable[[str], str]) -> list[str]:
-    name, config = layer.class_name, layer.config
-    padding = str(config.get("padding", "valid")).lower()
-    if name == "Conv1D":
-        size = int(layer.weights["kernel"].shape[0])
-        stride, dilation = _int(config.get("strides")), _int(config.get("dilation_rate"))
-        bias = f" + {weight('bias')}" if "bias" in layer.weights else ""
-        return [f'patches = windows(x, {size}, {stride}, {dilation}, "{padding}", 0.0)  # [b, t, in, k]',
-                f"y = {config.get('activation') or 'linear'}(np.einsum('btik,kio->bto', patches, "
-                f"{weight('kernel')}){bias})"]
-    size = _int(config.get("pool_size", 2))
-    stride = _int(config.get("strides") or size)
-    if name == "MaxPooling1D":
-        return [f'y = windows(x, {size}, {stride}, 1, "{padding}", -np.inf).max(axis=-1)']
-    if name == "AveragePooling1D":
-        return [f'total = windows(x, {size}, {stride}, 1, "{padding}", 0.0).sum(axis=-1)',
-                f'count = windows(np.ones_like(x[..., :1]), {size}, {stride}, 1, "{padding}", 0.0).sum(axis=-1)',
-                "y = total / count  # TensorFlow divides by the real (not padded) values"]
-    raise AssertionError(name)
-
-
-def _int(value: Any) -> int:
-    if value is None:
-        return 1
-    return int(value[0]) if isinstance(value, (list, tuple)) else int(value)
 
 
 def emit_step(step: PortStep, plan: PortPlan) -> Emitted:
@@ -253,6 +228,8 @@ def model_source(plan: PortPlan) -> str:
              f"STREAM_REASON = {plan.stream_reason!r}" if plan.stream_reason else 'STREAM_REASON = ""',
              f"INPUT_STEP_SHAPES = {tuple(tuple(d or 1 for d in s.shape[2:]) for s in model.inputs)!r}\n",
              "\n\n".join(ACTIVATION_SOURCE[name] for name in used), HELPERS.strip() + "\n"]
+    if needs_spatial([s.layer for s in plan.steps]):
+        parts.append(SPATIAL_HELPERS.strip() + "\n")
     calls = []
     for step in plan.steps:
         source, lines = emit_step(step, plan)
@@ -280,7 +257,7 @@ def activations_of(layer: Layer) -> list[str]:
     config = layer.config
     if layer.is_recurrent:
         return [str(config.get("activation") or "linear"), str(config.get("recurrent_activation") or "linear")]
-    if layer.class_name in ("Dense", "Activation", "Conv1D"):
+    if layer.class_name in ("Dense", "Activation", *CONVOLUTIONS):
         return [str(config.get("activation") or "linear")]
     return []
 
