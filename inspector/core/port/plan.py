@@ -15,6 +15,7 @@ from inspector.core.engine.graph import Step, check_runnable
 from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.port.names import Identifiers
+from inspector.core.port.numpy.spatial import SPATIAL
 from inspector.core.port.support import LANGUAGE_TITLES, refusal, stream_blocker
 
 LANGUAGES = ("numpy", "js", "c")
@@ -162,9 +163,9 @@ def output_masks(layer: Layer, masked: list[bool], keras_major: int) -> list[boo
     return [first] * count
 
 
-DROPS_MASK = (
-    "Flatten", "Reshape", "Permute", "RepeatVector", "Dot", "Conv1D", "MaxPooling1D", "AveragePooling1D",
-    "GlobalAveragePooling1D", "GlobalMaxPooling1D",
+DROPS_MASK = (  # the engine registers these with mask="drop"
+    "Flatten", "Reshape", "Permute", "RepeatVector", "Dot", "GlobalAveragePooling1D", *SPATIAL,
+    "Discretization", "CategoryEncoding", "IntegerLookup",
 )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from inspector.core.engine.layers.core import IDENTITIES  # inert at inference: dropout, noise, augmentation
 from inspector.core.model.canonical import Layer
 from inspector.core.port.numpy.spatial import SPATIAL
+from inspector.core.port.numpy.statistics import STATISTICS
 
 if TYPE_CHECKING:
     from inspector.core.port.plan import PortPlan
@@ -25,11 +26,11 @@ COMMON = (
     "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, "PReLU", "Attention", "AdditiveAttention", "Dot",
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, "PReLU", "Attention", "AdditiveAttention", "Dot",
                                   "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
                       "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
-NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, "Flatten", "Reshape", "PReLU")  # per time step
+NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, *STATISTICS, "Flatten", "Reshape", "PReLU")  # per time step
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
             "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
             "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")

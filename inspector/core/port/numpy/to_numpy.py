@@ -29,12 +29,13 @@ from inspector.core.port.numpy.layers import (
 )
 from inspector.core.port.numpy.source import ACTIVATION_SOURCE, HELPERS, NEEDS, RUNNER
 from inspector.core.port.numpy.spatial import CONVOLUTIONS, SPATIAL_HELPERS, needs_spatial, spatial_lines
+from inspector.core.port.numpy.statistics import statistics_lines
 from inspector.core.port.plan import ELEMENTWISE_MERGES, PortPlan, PortStep
 from inspector.core.port.support import IDENTITIES
 from inspector.core.port.weights import port_weights
 
 
-def body_lines(layer: Layer, w: str) -> list[str]:
+def body_lines(layer: Layer, w: str, keras_major: int) -> list[str]:
     """Lines computing `y` from `x` for a layer with one input and one output (w: weight prefix)."""
     name, config = layer.class_name, layer.config
     weight = lambda role: f'weights["{w}/{role}"]'  # noqa: E731
@@ -57,10 +58,11 @@ def body_lines(layer: Layer, w: str) -> list[str]:
     if name == "Rescaling":
         return _rescaling(layer)
     if name == "TimeDistributed":
-        child = body_lines(layer.children["layer"], f"{w}/layer")
+        child = body_lines(layer.children["layer"], f"{w}/layer", keras_major)
         return ["x_steps = x", "x = x.reshape((-1,) + x.shape[2:])  # fold time into the batch"] + child + [
             "y = y.reshape(x_steps.shape[:2] + y.shape[1:])"]
-    lines = _shape_lines(layer) or _activation_layer_lines(layer, w) or spatial_lines(layer, weight)
+    lines = (_shape_lines(layer) or _activation_layer_lines(layer, w) or spatial_lines(layer, weight)
+             or statistics_lines(layer, weight, keras_major))
     if not lines:
         raise AssertionError(name)
     return lines
@@ -184,7 +186,7 @@ def emit_step(step: PortStep, plan: PortPlan) -> Emitted:
             f"    return [np.sum(x * weights, axis=1, keepdims={keepdims}) / "
             f"np.sum(weights, axis=1, keepdims={keepdims})]\n")
         return source, [f"{outs}, = {step.ident}({x.var}, {mask_of(x)})"]
-    lines = body_lines(layer, step.ident)
+    lines = body_lines(layer, step.ident, plan.model.keras_major)
     source = header(step, "x, weights") + "".join(f"    {line}\n" for line in lines) + "    return [y]\n"
     return source, [f"{outs}, = {step.ident}({x.var}, weights)"]
 
@@ -257,7 +259,7 @@ def activations_of(layer: Layer) -> list[str]:
     config = layer.config
     if layer.is_recurrent:
         return [str(config.get("activation") or "linear"), str(config.get("recurrent_activation") or "linear")]
-    if layer.class_name in ("Dense", "Activation", *CONVOLUTIONS):
+    if layer.class_name in ("Dense", "Activation", "EinsumDense", *CONVOLUTIONS):
         return [str(config.get("activation") or "linear")]
     return []
 
