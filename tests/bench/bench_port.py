@@ -175,8 +175,11 @@ WHY = """Why:
   figures with -O3 and 1.5-2.2x with -march=native: Eigen's hand-written kernels with the sizes compiled
   into the types keep more independent sums in flight than the compiler's auto-vectorised loops over
   sizes known at run time. A step function with compile-time sizes is the next step (not done).
-- JavaScript runs scalar loops (no SIMD for typed arrays in V8) and allocates its tensors per call:
-  28-70x the vectorised C, far from the 3x target; WebAssembly SIMD would be the way (not done).
+- JavaScript: the recurrent mat-vecs (x @ W and h @ U) run in a small WebAssembly SIMD kernel the module
+  builds itself, with plain JavaScript loops over kernels transposed once where WebAssembly is missing (both
+  bit-identical); a streaming step allocates only the arrays it returns. Still 6-16x the vectorised C:
+  outside the mat-vec the step is scalar JavaScript (Math.exp and Math.tanh per gate value, copies in and
+  out of the kernel's memory), which dominates below 256 units.
 """
 
 def machine() -> str:
