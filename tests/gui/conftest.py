@@ -58,6 +58,7 @@ def open_and_wait(qtbot, window):
         else:
             window.open_file(path)
         qtbot.waitUntil(lambda: not window.opener.pending, timeout=30000)
+        qtbot.waitUntil(lambda: window.weights_view.drawing.done and window.time_view.drawing.done, timeout=30000)
 
     return run
 

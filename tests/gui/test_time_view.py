@@ -30,7 +30,7 @@ def show(qtbot, document, inputs=None, size=(1200, 900)) -> TimeView:
     inputs = inputs if inputs is not None else [document.sequence[None]]
     state.set_inputs(inputs)
     state.set_result(run(document.model, inputs, record_trace=True))
-    qtbot.waitUntil(lambda: not view.job.pending, timeout=30000)
+    qtbot.waitUntil(lambda: not view.job.pending and view.drawing.done, timeout=30000)  # it draws in steps
     return view
 
 

@@ -7,13 +7,14 @@ are set once per result; moving the cursor only moves lines and changes bar leng
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
 
-from inspector.core.analysis.time_quantities import SEQUENTIAL, Quantity
+from inspector.core.analysis.time_quantities import DIVERGING, SEQUENTIAL, Quantity
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
 from inspector.gui.widgets.plot_pool import plot_at, prune, release
 
@@ -74,10 +75,21 @@ def unit_colour(units: list[int], unit: int) -> str:
 def draw_time_grid(layout: pg.GraphicsLayout, series: list[Quantity], mask: np.ndarray, time_step: int,
                    title: str, bars_title: str = "every unit at the cursor") -> TimeFigure:
     """Every series as a row: heatmap | colour bar | bars at `time_step`; `title` above them all."""
+    figure = TimeFigure(mask=np.asarray(mask, bool))
+    for _ in time_grid_steps(layout, series, figure, time_step, title, bars_title):
+        pass
+    return figure
+
+
+def time_grid_steps(layout: pg.GraphicsLayout, series: list[Quantity], figure: TimeFigure, time_step: int,
+                    title: str, bars_title: str = "every unit at the cursor") -> Iterator[None]:
+    """`draw_time_grid` into `figure` (its mask set) in steps, pausing (yield) after each row so that a
+    window can answer in between; the same picture in the end."""
     _clear_extra_rows(layout, len(series))
     _set_title(layout, title)
-    figure = TimeFigure(mask=np.asarray(mask, bool))
     for index, one in enumerate(series):
+        if index:
+            yield
         last = index == len(series) - 1
         bars = f"{one.name} · {bars_title}" if index == 0 else f"{one.name} at the cursor"
         figure.rows.append(_draw_row(layout, one, index + 1, figure.mask, last, bars))
@@ -90,7 +102,14 @@ def draw_time_grid(layout: pg.GraphicsLayout, series: list[Quantity], mask: np.n
     grid.setColumnStretchFactor(2, 2)
     grid.setColumnFixedWidth(1, 4 * COLOUR_BAR_WIDTH + 30)
     figure.set_time_step(min(time_step, len(figure.mask) - 1) if figure.mask.size else 0)
-    return figure
+
+
+def prepare_time_grid(layout: pg.GraphicsLayout) -> None:
+    """The six rows' plots and colour bars built with no data, before the first trace arrives: pyqtgraph takes
+    about 150 ms to make them, which the first draw would otherwise spend."""
+    blank = np.zeros((2, 1), np.float32)
+    rows = [Quantity(name, "", blank, (-1.0, 1.0), DIVERGING, True) for name in ("i", "f", "c~", "o", "c", "h")]
+    draw_time_grid(layout, rows, np.ones(2, bool), 0, "")
 
 
 def _draw_row(layout: pg.GraphicsLayout, series: Quantity, row: int, mask: np.ndarray, last: bool,

@@ -9,6 +9,7 @@ Space play/pause. Click a heatmap row to add or remove that unit; double-click t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,15 +30,16 @@ from PyQt6.QtWidgets import (
 )
 
 from inspector.core.analysis.per_step import PerStep
-from inspector.core.analysis.time_quantities import DIVERGING, Quantity, layer_quantities, parse_units, units_text
+from inspector.core.analysis.time_quantities import Quantity, layer_quantities, parse_units, units_text
 from inspector.core.analysis.weight_blocks import file_stem
 from inspector.core.engine.trace import DirectionTrace
 from inspector.core.units.ordering import UnitOrder
 from inspector.gui.state import VALUE_MODES, InspectorState
 from inspector.gui.time.controls import PAGE, TimeControls
 from inspector.gui.time.export import export_time_plots, grid_title, per_step_title, plot_file_name
-from inspector.gui.time.figures import TimeFigure, draw_time_grid
+from inspector.gui.time.figures import TimeFigure, prepare_time_grid, time_grid_steps
 from inspector.gui.time.lines import LinesFigure, draw_per_step, draw_unit_lines
+from inspector.gui.widgets.in_steps import DrawInSteps
 from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
@@ -53,7 +55,8 @@ class TimeView(QWidget):
         self.state = state
         self.series: list[Quantity] = []
         self.order: UnitOrder | None = None  # the layer's unit order (state.unit_order): heatmap rows follow it
-        self.figure = TimeFigure()
+        self._figure = TimeFigure()
+        self.drawing = DrawInSteps(self)  # the grid one row per event-loop turn: the window answers meanwhile
         self.lines = LinesFigure()
         self.per_step_lines = LinesFigure()
         self.per_step: PerStep | str = ""
@@ -174,6 +177,7 @@ class TimeView(QWidget):
         self.message.setText(self.empty_text())
         if trace is None:
             self.series = []
+            self.drawing.cancel()
             return
         state = self.state
         sequence = min(state.sequence, trace.batch - 1)
@@ -183,13 +187,24 @@ class TimeView(QWidget):
         self.order = state.unit_order(state.layer_name, trace.direction)
         self.order = self.order if self.order is not None and self.order.units == self.series[-1].units else None
         rows = [replace(q, values=self.order.apply(q.values)) for q in self.series] if self.order else self.series
-        self.figure = draw_time_grid(self.grid.ci, rows, mask, state.time_step, grid_title(state.layer, trace, sequence))
-        for row in self.figure.rows:  # the unit numbers stay on the axis whatever the order
+        self._figure = TimeFigure(mask=np.asarray(mask, bool))
+        self.drawing.start(self._drawing(rows, grid_title(state.layer, trace, sequence)))
+
+    @property
+    def figure(self) -> TimeFigure:  # what was drawn, complete (a redraw still in steps is finished first)
+        self.drawing.finish()
+        return self._figure
+
+    def _drawing(self, rows: list[Quantity], title: str) -> Iterator[None]:  # the grid, then the lines below
+        state, mask = self.state, self._figure.mask
+        yield from time_grid_steps(self.grid.ci, rows, self._figure, state.time_step, title)
+        for row in self._figure.rows:  # the unit numbers stay on the axis whatever the order
             row.plot.getAxis("left").setTicks(self.order.tick_levels() if self.order else None)
-        self.figure.set_units(self._rows_of(state.units))
+        self._figure.set_units(self._rows_of(state.units))
+        yield
         self.lines = draw_unit_lines(self.unit_widget.ci, self.series, state.units, mask, state.time_step)
         self._draw_per_step()
-        self._attach_menus(self.grid, [r.plot for r in self.figure.rows] + [r.bars_plot for r in self.figure.rows])
+        self._attach_menus(self.grid, [r.plot for r in self._figure.rows] + [r.bars_plot for r in self._figure.rows])
         self._attach_menus(self.unit_widget, self.lines.plots)
         self._on_time_step(state.time_step)
 
@@ -238,14 +253,9 @@ class TimeView(QWidget):
         self.controls.set_length(self.state.time_steps)
         self.refresh.request()
 
-    def prepare(self) -> None:
-        """Build the six rows' plots and colour bars before the first trace arrives, while the window is idle:
-        pyqtgraph takes about 150 ms to make them, which the first draw would otherwise spend. No data is drawn."""
-        if self.grid.ci.items:
-            return
-        blank = np.zeros((2, 1), np.float32)
-        rows = [Quantity(name, "", blank, (-1.0, 1.0), DIVERGING, True) for name in ("i", "f", "c~", "o", "c", "h")]
-        draw_time_grid(self.grid.ci, rows, np.ones(2, bool), 0, "")
+    def prepare(self) -> None:  # the rows' plots built while the window is idle, before the first trace
+        if not self.grid.ci.items:
+            prepare_time_grid(self.grid.ci)
 
     def _refresh(self) -> None:
         """What a new document, sequence or result needs, done when the view is seen: the output after

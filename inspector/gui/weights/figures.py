@@ -6,6 +6,7 @@ once); colours come from a diverging map centred at 0 and a ColorBarItem shows t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -153,27 +154,38 @@ def add_colour_bar(layout: pg.GraphicsLayout, images: list[pg.ImageItem], levels
 def draw_weight_grid(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: str) -> WeightFigure:
     """Every block as a heatmap: matrices W, U, b (rows) by gates (columns), colour bars below."""
     figure = WeightFigure()
+    for _ in weight_grid_steps(layout, blocks, scale_mode, figure):
+        pass
+    return figure
+
+
+def weight_grid_steps(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: str,
+                      figure: WeightFigure) -> Iterator[None]:
+    """`draw_weight_grid` in steps, one gate's column of heatmaps (W, U, b ...) per step, then the colour bars; it
+    pauses (yields) between them, so that a window can answer in between. The same picture in the end."""
     header = 1 if blocks and blocks[0].gate else 0
     positions = [(row + header, col) for row, col in grid_positions(blocks)]
     prune(layout, set(positions))
     if not blocks:
-        return figure
+        return
     groups = scale_groups(blocks, scale_mode)
     levels = {key: scale_levels(group, scale_mode) for key, group in groups.items()}
     last_row = max(row for row, _ in positions)
     if header:
         _add_gate_headers(layout, blocks, positions)
-    for block, (row, col) in zip(blocks, positions, strict=True):
+    for index, (block, (row, col)) in enumerate(zip(blocks, positions, strict=True)):
+        if index and col != positions[index - 1][1]:
+            yield
         figure.heatmaps.append(add_heatmap(layout, block, row, col, levels[scale_key(block, scale_mode)],
                                            bottom_label=row == last_row, full_title=False, clip=scale_mode == ROBUST))
     _link_columns(figure.heatmaps, positions)
+    yield
     bar_row = last_row + 1
     if scale_mode == ROBUST:
         figure.colour_bars = _robust_colour_bars(layout, figure, groups, levels, bar_row, positions)
     else:
         figure.colour_bars = _colour_bars(layout, figure, positions, levels, bar_row, scale_mode)
     _size_rows(layout, blocks, positions, range(bar_row, bar_row + len(figure.colour_bars)))
-    return figure
 
 
 def _robust_colour_bars(layout: pg.GraphicsLayout, figure: WeightFigure, groups: dict[str, list[Block]],
@@ -255,7 +267,15 @@ def _size_rows(layout: pg.GraphicsLayout, blocks: list[Block], positions: list[t
 
 def draw_histograms(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: str, bins: int = 60) -> list[pg.PlotItem]:
     """One histogram plot per gate (or one for a plain kernel), one curve per matrix."""
-    plots = []
+    plots: list[pg.PlotItem] = []
+    for _ in histogram_steps(layout, blocks, scale_mode, plots, bins):
+        pass
+    return plots
+
+
+def histogram_steps(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: str, plots: list[pg.PlotItem],
+                    bins: int = 60) -> Iterator[None]:
+    """`draw_histograms` into `plots`, one plot per step (it yields after each, so a window can answer)."""
     groups = scale_groups(blocks, "per gate")
     prune(layout, {(0, col) for col in range(len(groups))})
     limit = symmetric_levels(b.values for b in blocks)[1]
@@ -272,7 +292,7 @@ def draw_histograms(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: 
         tallest = [_add_histogram_curve(plot, block, bins, group_limit) for block in group]
         _fit_matrices(plot, group, tallest)
         plots.append(plot)
-    return plots
+        yield
 
 
 def _histogram_title(gate: str, group: list[Block]) -> str:

@@ -4,10 +4,11 @@ per-gate statistics and histograms. Reads and writes only the state object."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, Qt, QTimer
+from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -25,9 +26,10 @@ from inspector.core.analysis.weight_blocks import Block, directions_of, file_ste
 from inspector.core.model.gates import GATE_TITLES
 from inspector.core.units.ordering import UnitOrder, ordered_block
 from inspector.gui.state import SCALE_MODES, Document, InspectorState
-from inspector.gui.weights.figures import WeightFigure, draw_histograms, draw_weight_grid
+from inspector.gui.weights.figures import WeightFigure, histogram_steps, weight_grid_steps
 from inspector.gui.weights.stats_table import StatsTable
 from inspector.gui.widgets.fit_or_scroll import FitOrScroll
+from inspector.gui.widgets.in_steps import DrawInSteps
 from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
@@ -45,11 +47,11 @@ class WeightsView(QWidget):
         super().__init__(parent)
         self.state = state
         self.blocks: list[Block] = []
-        self.figure = WeightFigure()
         self.menus = ExportMenus(self, state.show_status)
         self._build()
         self.redraw = RedrawWhenVisible(self, self._redraw)  # drawn when seen, not while another tab is in front
-        self._lower_half = QTimer(self, singleShot=True, interval=0, timeout=self._draw_lower_half)
+        self._figure = WeightFigure()
+        self.drawing = DrawInSteps(self)  # one gate column per event-loop turn: the window answers meanwhile
         state.document_changed.connect(self._on_document)
         state.selection_changed.connect(self._on_selection)
         state.scale_mode_changed.connect(self._on_scale_mode)
@@ -141,27 +143,40 @@ class WeightsView(QWidget):
         return self.state.unit_order(self.state.layer_name, self.state.direction)
 
     def _redraw(self) -> None:
-        order = self.unit_order()
-        drawn = [ordered_block(block, order) for block in self.blocks] if order is not None else self.blocks
-        self.figure = draw_weight_grid(self.heatmaps.ci, drawn, self.state.scale_mode)
-        for heatmap, block in zip(self.figure.heatmaps, self.blocks, strict=False):
+        """Start drawing the shown layer, in steps; a newer redraw drops the steps left of an older one."""
+        self._figure = WeightFigure()
+        self.drawing.start(self._drawing(self._figure))
+
+    @property
+    def figure(self) -> WeightFigure:
+        """What was drawn, complete (a redraw still in steps is finished first)."""
+        self.drawing.finish()
+        return self._figure
+
+    def _drawing(self, figure: WeightFigure) -> Iterator[None]:
+        order, blocks = self.unit_order(), self.blocks  # as they are now: a later change starts a new drawing
+        drawn = [ordered_block(block, order) for block in blocks] if order is not None else blocks
+        self.stack.setCurrentIndex(0 if blocks else 1)
+        self.message.setText(self._empty_text())
+        yield from weight_grid_steps(self.heatmaps.ci, drawn, self.state.scale_mode, figure)
+        for heatmap, block in zip(figure.heatmaps, blocks, strict=False):
             if order is not None and heatmap.block is not block:  # reordered: unit numbers stay on the axes
                 heatmap.plot.getAxis("bottom").setTicks(order.tick_levels())
                 if block.matrix == "U":
                     heatmap.plot.getAxis("left").setTicks(order.tick_levels())
-        for heatmap in self.figure.heatmaps:
+        for heatmap in figure.heatmaps:
             self._add_export_actions(heatmap.plot, self.heatmaps)
-        self.stack.setCurrentIndex(0 if self.blocks else 1)
-        self.message.setText(self._empty_text())
         self.heatmap_area.fit()
-        self._lower_half.start()  # the heatmaps paint first; the window answers before the rest is drawn
+        yield  # the heatmaps paint first; the window answers before the rest is drawn (table, histograms)
+        self.table.show_blocks(blocks)
+        yield from self._draw_histograms(blocks)
 
-    def _draw_lower_half(self) -> None:
-        """The statistics table and the histograms, one event-loop turn after the heatmaps."""
-        histogram_plots = draw_histograms(self.histograms.ci, self.blocks, self.state.scale_mode)
-        self.table.show_blocks(self.blocks)
-        for plot in histogram_plots:
-            self._add_export_actions(plot, self.histograms)
+    def _draw_histograms(self, blocks: list[Block]) -> Iterator[None]:
+        """The histograms below, one gate per event-loop turn."""
+        plots: list[pg.PlotItem] = []
+        for _ in histogram_steps(self.histograms.ci, blocks, self.state.scale_mode, plots):
+            self._add_export_actions(plots[-1], self.histograms)
+            yield
         self.histogram_area.fit()
 
     def _empty_text(self) -> str:
@@ -178,7 +193,7 @@ class WeightsView(QWidget):
         return len(self.figure.heatmaps)
 
     def _on_mouse_moved(self, position: QPointF) -> None:
-        for heatmap in self.figure.heatmaps:
+        for heatmap in self._figure.heatmaps:
             if heatmap.plot.vb.sceneBoundingRect().contains(position):
                 point = heatmap.plot.vb.mapSceneToView(position)
                 order = self.unit_order()
