@@ -169,6 +169,7 @@ class WeightsView(QWidget):
         self.heatmap_area.fit()
         yield  # the heatmaps paint first; the window answers before the rest is drawn (table, histograms)
         self.table.show_blocks(blocks)
+        yield
         yield from self._draw_histograms(blocks)
 
     def _draw_histograms(self, blocks: list[Block]) -> Iterator[None]:
