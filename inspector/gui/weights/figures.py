@@ -169,9 +169,11 @@ def weight_grid_steps(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode
     if not blocks:
         return
     groups = scale_groups(blocks, scale_mode)
-    levels = {key: scale_levels(group, scale_mode) for key, group in groups.items()}
+    levels: dict[str, tuple[float, float]] = {}
+    for key, group in groups.items():  # each scale (a percentile of every weight of a kind) is a step of its own
+        yield
+        levels[key] = scale_levels(group, scale_mode)
     last_row = max(row for row, _ in positions)
-    yield  # the scales (percentiles of every weight) are a step of their own
     if header:
         _add_gate_headers(layout, blocks, positions)
     for index, (block, (row, col)) in enumerate(zip(blocks, positions, strict=True)):

@@ -55,6 +55,11 @@ class DrawInSteps(QObject):
             if self._steps is steps:  # a part may have started a newer drawing
                 self._steps = None
             return
+        except RuntimeError as error:  # the window closed meanwhile and Qt deleted what the drawing draws into
+            if "has been deleted" not in str(error):
+                raise
+            self._steps = None
+            return
         finally:
             self._running = False
         if self._steps is steps:
