@@ -122,7 +122,8 @@ def output_count(layer: Layer) -> int:
         return merged + (2 * _state_count(forward) if forward.config.get("return_state") else 0)
     if layer.is_recurrent:
         return 1 + (_state_count(layer) if layer.config.get("return_state") else 0)
-    if layer.class_name in ("Attention", "AdditiveAttention") and layer.config.get("return_attention_scores"):
+    if layer.class_name in ("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention",
+                            "GroupQueryAttention") and layer.config.get("return_attention_scores"):
         return 2
     return 1
 

@@ -26,7 +26,8 @@ COMMON = (
     "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, "PReLU", "Attention", "AdditiveAttention", "Dot",
+ATTENTION_HEADS = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention")
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS, "PReLU", "Attention", "AdditiveAttention", "Dot",
                                   "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
                       "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")

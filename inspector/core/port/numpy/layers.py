@@ -251,3 +251,42 @@ def dot(step: PortStep, plan: PortPlan) -> Emitted:
     source = header(step, "x, y") + "".join(f"    {line}\n" for line in lines)
     outs = ", ".join(t.var for t in step.outputs)
     return source, [f"{outs}, = {step.ident}({step.inputs[0].var}, {step.inputs[1].var})"]
+
+
+def multi_head_attention(step: PortStep, plan: PortPlan) -> Emitted:
+    """MultiHeadAttention / GroupedQueryAttention over the time axis, as Keras at inference."""
+    layer, ins = step.layer, step.inputs
+    w = lambda role: f'weights["{step.ident}/{role}"]'  # noqa: E731
+    project = lambda part, x: (f"{part[0]} = np.tensordot({x}, {w(part + '_kernel')}, axes=([-1], [0]))"  # noqa: E731
+                               + (f" + {w(part + '_bias')}" if f"{part}_bias" in layer.weights else "")
+                               + "  # [batch, time, heads, size]")
+    lines = ["if query.ndim != 3:", '    raise ValueError("attention over 2-d items is not generated")',
+             project("query", "query"), project("key", "key"), project("value", "value"),
+             "if k.shape[2] != q.shape[2]:  # grouped query attention: each key/value head serves a group",
+             "    k, v = np.repeat(k, q.shape[2] // k.shape[2], axis=2), np.repeat(v, q.shape[2] // k.shape[2], axis=2)",
+             "scores = np.einsum('bshd,bthd->bhts', k, q * np.float32(1 / np.sqrt(q.shape[-1])))"]
+    masks = [t.masked for t in ins] + [False] * (3 - len(ins))
+    causal = bool(layer.config.get("use_causal_mask") or layer.config.get("causal"))
+    if any(masks) or causal:
+        lines.append("allowed = np.ones((1, q.shape[1], k.shape[1]), bool)  # query x value x key masks")
+        for present, mask, where in zip(masks, ("query_mask", "value_mask", "key_mask"),
+                                         ("[:, :, None]", "[:, None, :]", "[:, None, :]"), strict=True):
+            if present:
+                lines.append(f"allowed = allowed & {mask}{where}")
+        if causal:
+            lines.append("allowed = allowed & np.tril(np.ones((q.shape[1], k.shape[1]), bool))[None]  # causal")
+        lines.append("scores = np.where(allowed[:, None], scores, np.float32(-1e9))  # hidden positions")
+    lines.append("attention_weights = softmax(scores)  # [batch, heads, query time, value time]")
+    scores = bool(layer.config.get("return_attention_scores"))
+    if scores and (any(masks) or causal) and plan.model.keras_major >= 3:
+        lines.append("attention_weights = np.where(allowed[:, None], attention_weights, 0).astype(np.float32)")
+    lines += ["attended = np.einsum('bhts,bshd->bthd', attention_weights, v)",
+              f"output = np.tensordot(attended, {w('attention_output_kernel')}, axes=([2, 3], [0, 1]))"
+              + (f" + {w('attention_output_bias')}" if "attention_output_bias" in layer.weights else "")]
+    source = header(step, "query, value, key, query_mask, value_mask, key_mask, weights") + "".join(
+        f"    {line}\n" for line in lines) + f"    return {'[output, attention_weights]' if scores else '[output]'}\n"
+    key = ins[2] if len(ins) > 2 else None
+    outs = ", ".join(t.var for t in step.outputs)
+    call = (f"{outs}, = {step.ident}({ins[0].var}, {ins[1].var}, {key.var if key else ins[1].var}, "
+            f"{mask_of(ins[0])}, {mask_of(ins[1])}, {mask_of(key) if key else 'None'}, weights)")
+    return source, [call]

@@ -25,13 +25,14 @@ from inspector.core.port.numpy.layers import (
     dot,
     header,
     mask_of,
+    multi_head_attention,
     recurrent,
 )
 from inspector.core.port.numpy.source import ACTIVATION_SOURCE, HELPERS, NEEDS, RUNNER
 from inspector.core.port.numpy.spatial import CONVOLUTIONS, SPATIAL_HELPERS, needs_spatial, spatial_lines
 from inspector.core.port.numpy.statistics import statistics_lines
 from inspector.core.port.plan import ELEMENTWISE_MERGES, PortPlan, PortStep
-from inspector.core.port.support import IDENTITIES
+from inspector.core.port.support import ATTENTION_HEADS, IDENTITIES
 from inspector.core.port.weights import port_weights
 
 
@@ -164,6 +165,8 @@ def emit_step(step: PortStep, plan: PortPlan) -> Emitted:
         return attention(step, plan)
     if layer.class_name == "Dot":
         return dot(step, plan)
+    if layer.class_name in ATTENTION_HEADS:
+        return multi_head_attention(step, plan)
     outs = ", ".join(t.var for t in step.outputs)
     if layer.class_name in ELEMENTWISE_MERGES or layer.class_name == "Concatenate":
         expression = MERGE_EXPRESSIONS.get(layer.class_name) or (
@@ -243,7 +246,7 @@ def model_source(plan: PortPlan) -> str:
 
 
 def _activations(plan: PortPlan) -> list[str]:
-    softmax = ("Softmax", "Attention", "AdditiveAttention")
+    softmax = ("Softmax", "Attention", "AdditiveAttention", *ATTENTION_HEADS)
     names: set[str] = {"softmax"} if any(s.layer.class_name in softmax for s in plan.steps) else set()
     todo = [s.layer for s in plan.steps]
     while todo:
