@@ -20,7 +20,8 @@ CONVOLUTIONS = (*(f"Conv{r}D" for r in RANKS), *(f"Conv{r}DTranspose" for r in R
                 "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D")
 SPATIAL = (*CONVOLUTIONS, *(f"{kind}Pooling{r}D" for kind in ("Max", "Average", "GlobalMax") for r in RANKS),
            "GlobalAveragePooling2D", "GlobalAveragePooling3D",
-           *(f"{kind}{r}D" for kind in ("ZeroPadding", "Cropping", "UpSampling") for r in RANKS))
+           *(f"{kind}{r}D" for kind in ("ZeroPadding", "Cropping", "UpSampling") for r in RANKS),
+           *(f"Adaptive{kind}Pooling{r}D" for kind in ("Average", "Max") for r in RANKS), "Resizing", "CenterCrop")
 
 
 def rank_of(class_name: str) -> int:
@@ -39,7 +40,9 @@ def spatial_lines(layer: Layer, weight: Callable[[str], str]) -> list[str]:
         reduce = "np.max" if name.startswith("GlobalMax") else "np.mean"
         return [f"y = {reduce}(x, axis={axes}, keepdims={keepdims})  # over every spatial position"]
     rank = rank_of(name)
-    if name in CONVOLUTIONS:
+    if name in ("Resizing", "CenterCrop") or name.startswith("Adaptive"):
+        lines = _resizing(layer, rank)
+    elif name in CONVOLUTIONS:
         lines = _convolution(layer, rank, weight)
     elif "Pooling" in name:
         lines = _pooling(layer, rank)
@@ -109,6 +112,25 @@ def _reshaping(layer: Layer, rank: int) -> list[str]:
                            for axis, factor in reversed(list(enumerate(sizes, 1))))]
     return ["y = x", *(f"y = np.repeat(y, {factor}, axis={axis})  # each position repeated"
                        for axis, factor in enumerate(sizes, 1))]
+
+
+def _resizing(layer: Layer, rank: int) -> list[str]:
+    config, name = layer.config, layer.class_name
+    if name.startswith("Adaptive"):  # output position i reduces [floor(i * n / out), ceil((i + 1) * n / out))
+        reduce = "np.mean" if name.startswith("AdaptiveAverage") else "np.max"
+        sizes = as_tuple(config.get("output_size"), rank, "output_size")
+        return ["y = x", *(f"y = adaptive(y, {axis}, {out}, {reduce})" for axis, out in enumerate(sizes, 1))]
+    height, width = int(config["height"]), int(config["width"])
+    if name == "CenterCrop":
+        return [f"if x.shape[1] < {height} or x.shape[2] < {width}:",
+                '    raise ValueError("an image smaller than the crop is resized by Keras: not generated")',
+                f"top, left = (x.shape[1] - {height}) // 2, (x.shape[2] - {width}) // 2  # the centre window",
+                f"y = x[:, top:top + {height}, left:left + {width}]"]
+    if str(config.get("interpolation", "bilinear")) == "nearest":
+        return [f"y = np.take(x, resize_nearest(x.shape[1], {height}), axis=1)",
+                f"y = np.take(y, resize_nearest(x.shape[2], {width}), axis=2)"]
+    return [f"y = resize_linear(x, 2, {width})  # across, then down: TensorFlow's order",
+            f"y = resize_linear(y, 1, {height})"]
 
 
 def needs_spatial(layers: list[Layer]) -> bool:
@@ -183,4 +205,18 @@ def resize_linear(x, axis, target):
     a = np.take(x, np.clip(low, 0, size - 1).astype(int), axis=axis)
     b = np.take(x, np.clip(np.ceil(source), 0, size - 1).astype(int), axis=axis)
     return a + (b - a) * along(weight, axis, x.ndim)
+
+
+def resize_nearest(size, target):
+    """Source index per target position as tf.image.resize nearest: floor((i + 0.5) * size / target)."""
+    scale = np.float32(size / target)
+    return np.minimum(np.floor((np.arange(target, dtype=np.float32) + np.float32(0.5)) * scale), size - 1).astype(int)
+
+
+def adaptive(x, axis, out, reduce):
+    """Adaptive pooling along one axis: output i reduces [floor(i * n / out), ceil((i + 1) * n / out))."""
+    size = x.shape[axis]
+    parts = [reduce(np.take(x, range(i * size // out, -((i + 1) * size // -out)), axis=axis), axis=axis)
+             for i in range(out)]
+    return np.stack(parts, axis=axis)
 '''
