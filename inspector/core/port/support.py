@@ -60,7 +60,7 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
         return "Softmax over an axis other than the last is not generated"
     if name == "Permute" and language != "numpy" and [int(d) for d in config.get("dims", ())] != [2, 1]:
         return "only Permute((2, 1)) is generated"
-    if name in ("BatchNormalization", "LayerNormalization", "RMSNormalization") and len(
+    if name in ("BatchNormalization", "LayerNormalization", "RMSNormalization") and language != "numpy" and len(
             _axes(config.get("axis", -1))) != 1:
         return "normalization over several axes is not generated"
     return ""

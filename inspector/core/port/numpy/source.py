@@ -124,11 +124,10 @@ def token_ids(x, vocabulary, name):
     return ids
 
 
-def along(v, axis, ndim):
-    """A per-feature vector shaped to broadcast along `axis` of an ndim-array."""
-    shape = [1] * ndim
-    shape[axis % ndim] = -1
-    return np.reshape(v, shape)
+def along(v, axes, shape):
+    """A per-feature array shaped to broadcast along `axes` (one axis or a tuple) of an array of `shape`."""
+    axes = [a % len(shape) for a in (axes if isinstance(axes, tuple) else (axes,))]
+    return np.reshape(v, [n if a in axes else 1 for a, n in enumerate(shape)])
 
 
 def padding_amounts(size, kernel, stride, dilation, padding):

@@ -204,7 +204,7 @@ def resize_linear(x, axis, target):
     weight = (source - low).astype(np.float32)
     a = np.take(x, np.clip(low, 0, size - 1).astype(int), axis=axis)
     b = np.take(x, np.clip(np.ceil(source), 0, size - 1).astype(int), axis=axis)
-    return a + (b - a) * along(weight, axis, x.ndim)
+    return a + (b - a) * along(weight, axis, a.shape)
 
 
 def resize_nearest(size, target):

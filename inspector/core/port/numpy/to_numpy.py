@@ -77,17 +77,17 @@ def _batch_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     shift = f"-{weight('moving_mean')} * inv"
     if "beta" in layer.weights:
         shift = f"{weight('beta')} - {weight('moving_mean')} * inv"
-    return lines + [f"y = x * along(inv, {axis}, x.ndim) + along({shift}, {axis}, x.ndim)"]
+    return lines + [f"y = x * along(inv, {axis}, x.shape) + along({shift}, {axis}, x.shape)"]
 
 
 def _layer_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     axis, eps = _one_axis(layer.config.get("axis", -1)), float(layer.config.get("epsilon", 1e-3))
     lines = [f"inv = 1 / np.sqrt(np.var(x, axis={axis}, keepdims=True) + np.float32({eps!r}))"]
-    gamma = f" * along({weight('gamma')}, {axis}, x.ndim)" if "gamma" in layer.weights else ""
+    gamma = f" * along({weight('gamma')}, {axis}, x.shape)" if "gamma" in layer.weights else ""
     if layer.config.get("rms_scaling"):
         return lines + [f"y = x * inv{gamma}"]
     lines.append(f"inv = inv{gamma}")
-    beta = f"along({weight('beta')}, {axis}, x.ndim)" if "beta" in layer.weights else "0"
+    beta = f"along({weight('beta')}, {axis}, x.shape)" if "beta" in layer.weights else "0"
     return lines + [f"y = x * inv + ({beta} - np.mean(x, axis={axis}, keepdims=True) * inv)"]
 
 
@@ -95,7 +95,7 @@ def _rms_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     axis, eps = _one_axis(layer.config.get("axis", -1)), float(layer.config.get("epsilon", 1e-6))
     lines = [f"y = x * (1 / np.sqrt(np.mean(np.square(x), axis={axis}, keepdims=True) + np.float32({eps!r})))"]
     if "scale" in layer.weights:
-        lines.append(f"y = y * along({weight('scale')}, {axis}, x.ndim)")
+        lines.append(f"y = y * along({weight('scale')}, {axis}, x.shape)")
     return lines
 
 
@@ -110,8 +110,11 @@ def _rescaling(layer: Layer) -> list[str]:
     return [f"y = x * {parts[0]} + {parts[1]}"]
 
 
-def _one_axis(axis: Any) -> int:
-    return int(axis[0]) if isinstance(axis, (list, tuple)) else int(axis)
+def _one_axis(axis: Any) -> int | tuple[int, ...]:
+    """One axis, or a tuple of them (normalization over several axes)."""
+    if isinstance(axis, (list, tuple)):
+        return int(axis[0]) if len(axis) == 1 else tuple(int(a) for a in axis)
+    return int(axis)
 
 
 def _shape_lines(layer: Layer) -> list[str]:
