@@ -21,7 +21,8 @@ CONVOLUTIONS = (*(f"Conv{r}D" for r in RANKS), *(f"Conv{r}DTranspose" for r in R
 SPATIAL = (*CONVOLUTIONS, *(f"{kind}Pooling{r}D" for kind in ("Max", "Average", "GlobalMax") for r in RANKS),
            "GlobalAveragePooling2D", "GlobalAveragePooling3D",
            *(f"{kind}{r}D" for kind in ("ZeroPadding", "Cropping", "UpSampling") for r in RANKS),
-           *(f"Adaptive{kind}Pooling{r}D" for kind in ("Average", "Max") for r in RANKS), "Resizing", "CenterCrop")
+           *(f"Adaptive{kind}Pooling{r}D" for kind in ("Average", "Max") for r in RANKS), "Resizing", "CenterCrop",
+           "LocallyConnected1D", "LocallyConnected2D")
 
 
 def rank_of(class_name: str) -> int:
@@ -40,7 +41,9 @@ def spatial_lines(layer: Layer, weight: Callable[[str], str]) -> list[str]:
         reduce = "np.max" if name.startswith("GlobalMax") else "np.mean"
         return [f"y = {reduce}(x, axis={axes}, keepdims={keepdims})  # over every spatial position"]
     rank = rank_of(name)
-    if name in ("Resizing", "CenterCrop") or name.startswith("Adaptive"):
+    if name.startswith("LocallyConnected"):
+        lines = _locally_connected(layer, rank, weight)
+    elif name in ("Resizing", "CenterCrop") or name.startswith("Adaptive"):
         lines = _resizing(layer, rank)
     elif name in CONVOLUTIONS:
         lines = _convolution(layer, rank, weight)
@@ -112,6 +115,25 @@ def _reshaping(layer: Layer, rank: int) -> list[str]:
                            for axis, factor in reversed(list(enumerate(sizes, 1))))]
     return ["y = x", *(f"y = np.repeat(y, {factor}, axis={axis})  # each position repeated"
                        for axis, factor in enumerate(sizes, 1))]
+
+
+def _locally_connected(layer: Layer, rank: int, weight: Callable[[str], str]) -> list[str]:
+    """Unshared convolution (valid padding): every output position has its own kernel. implementation 1
+    stores one [window * channels, filters] matrix per position; 2 a dense [*in, channels, *out, filters]
+    kernel of which only each output's window counts."""
+    size = as_tuple(layer.config.get("kernel_size"), rank, "kernel_size")
+    strides = as_tuple(layer.config.get("strides"), rank, "strides")
+    lines = [f"kernel, rank = {weight('kernel')}, {rank}",
+             f"patches = windows_nd(x, {size}, {strides}, {(1,) * rank}, 'valid', 0.0)  # [b, *out, c, *k]",
+             "outs = patches.shape[1:1 + rank]",
+             "if kernel.ndim == 2 * rank + 2:  # implementation 2: the dense kernel, masked to each window",
+             f"    mask = window_mask(x.shape[1:1 + rank], outs, {size}, {strides}).astype(np.float32)",
+             "    y = np.tensordot(x, kernel * mask, axes=(list(range(1, rank + 2)), list(range(rank + 1))))",
+             "else:  # implementation 1: one matrix per output position",
+             "    flat = np.moveaxis(patches, 1 + rank, -1).reshape(x.shape[0], int(np.prod(outs)), -1)",
+             "    y = np.einsum('bpf,pfo->bpo', flat, kernel).reshape(x.shape[0], *outs, kernel.shape[-1])"]
+    bias = f" + {weight('bias')}" if "bias" in layer.weights else ""
+    return lines + [f"y = {layer.config.get('activation') or 'linear'}(y{bias})"]
 
 
 def _resizing(layer: Layer, rank: int) -> list[str]:
@@ -211,6 +233,17 @@ def resize_nearest(size, target):
     """Source index per target position as tf.image.resize nearest: floor((i + 0.5) * size / target)."""
     scale = np.float32(size / target)
     return np.minimum(np.floor((np.arange(target, dtype=np.float32) + np.float32(0.5)) * scale), size - 1).astype(int)
+
+
+def window_mask(sizes, outs, kernel, strides):
+    """[*in, 1, *out, 1]: input position i feeds output position o when o * stride <= i < o * stride + k."""
+    mask = np.ones((), bool)
+    for n, out, k, s in zip(sizes, outs, kernel, strides):
+        starts = np.arange(out) * s
+        mask = np.multiply.outer(mask, (np.arange(n)[:, None] >= starts) & (np.arange(n)[:, None] < starts + k))
+    rank = len(sizes)
+    mask = np.transpose(mask, tuple(range(0, 2 * rank, 2)) + tuple(range(1, 2 * rank, 2)))  # [*in, *out]
+    return np.expand_dims(np.expand_dims(mask, rank), -1)
 
 
 def adaptive(x, axis, out, reduce):

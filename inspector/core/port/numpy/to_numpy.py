@@ -265,7 +265,8 @@ def activations_of(layer: Layer) -> list[str]:
     config = layer.config
     if layer.is_recurrent:
         return [str(config.get("activation") or "linear"), str(config.get("recurrent_activation") or "linear")]
-    if layer.class_name in ("Dense", "Activation", "EinsumDense", *CONVOLUTIONS):
+    if layer.class_name in ("Dense", "Activation", "EinsumDense", "LocallyConnected1D", "LocallyConnected2D",
+                            *CONVOLUTIONS):
         return [str(config.get("activation") or "linear")]
     return []
 
