@@ -43,6 +43,7 @@ from inspector.gui.widgets.in_steps import DrawInSteps
 from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
+from inspector.gui.widgets.trace_selectors import fill_trace_selectors
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 from inspector.gui.workers.per_step import PerStepJob
 
@@ -209,26 +210,10 @@ class TimeView(QWidget):
         self._on_time_step(state.time_step)
 
     def _fill_selectors(self) -> None:
-        state, model = self.state, self.state.document.model if self.state.document else None
-        traced = state.result.trace if state.result is not None and state.result.trace is not None else None
-        layers = [layer for layer in (model.recurrent_layers if model else []) if traced is None or layer.name in traced]
-        self.layer_box.blockSignals(True)
-        self.layer_box.clear()
-        for layer in layers:
-            self.layer_box.addItem(shown(f"{layer.name}  ({layer.class_name})"), layer.name)
-        self.layer_box.setCurrentIndex(self.layer_box.findData(state.layer_name))
-        self.layer_box.blockSignals(False)
-        directions = list(traced[state.layer_name]) if traced is not None and state.layer_name in traced else []
-        self.direction_box.clear()
-        self.direction_box.addItems(directions)
-        self.direction_box.setCurrentText(state.direction)
+        state = self.state
+        directions, batch = fill_trace_selectors(state, self.layer_box, self.direction_box, self.sequence_box)
         for widget in (self.direction_box, self.direction_label):
-            widget.setVisible(len(directions) > 1)
-        batch = int(state.inputs[0].shape[0]) if state.inputs else 0
-        self.sequence_box.blockSignals(True)
-        self.sequence_box.set_batch(batch)
-        self.sequence_box.setValue(state.sequence)
-        self.sequence_box.blockSignals(False)
+            widget.setVisible(directions > 1)
         for widget in (self.sequence_box, self.sequence_label):
             widget.setVisible(batch > 1)
         for button, mode in zip(self.mode_buttons, VALUE_MODES, strict=True):

@@ -45,6 +45,7 @@ from inspector.gui.units.table import UNIT, UnitsTable
 from inspector.gui.widgets.plain import plain, shown, shown_html
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
+from inspector.gui.widgets.trace_selectors import fill_trace_selectors
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 
 
@@ -199,26 +200,8 @@ class UnitsView(QWidget):
             self.menus.attach(self.occlusion.figure.plot, lambda p: f"{self._stem()}_occlusion.png", whole)
 
     def _fill_selectors(self) -> None:
-        state = self.state
-        model = state.document.model if state.document else None
-        traced = state.result.trace if state.result is not None and state.result.trace is not None else None
-        layers = [layer for layer in (model.recurrent_layers if model else []) if traced is None or layer.name in traced]
-        self.layer_box.blockSignals(True)
-        self.layer_box.clear()
-        for layer in layers:
-            self.layer_box.addItem(shown(f"{layer.name}  ({layer.class_name})"), layer.name)
-        self.layer_box.setCurrentIndex(self.layer_box.findData(state.layer_name))
-        self.layer_box.blockSignals(False)
-        directions = list(traced[state.layer_name]) if traced is not None and state.layer_name in traced else []
-        self.direction_box.clear()
-        self.direction_box.addItems(directions)
-        self.direction_box.setCurrentText(state.direction)
-        self.direction_box.setVisible(len(directions) > 1)
-        batch = int(state.inputs[0].shape[0]) if state.inputs else 0
-        self.sequence_box.blockSignals(True)
-        self.sequence_box.set_batch(batch)
-        self.sequence_box.setValue(state.sequence)
-        self.sequence_box.blockSignals(False)
+        directions, _batch = fill_trace_selectors(self.state, self.layer_box, self.direction_box, self.sequence_box)
+        self.direction_box.setVisible(directions > 1)
 
     def _fill_order_box(self) -> None:
         names = [BY_UNIT, BY_SIMILARITY] + ([n for n in columns(self.units)] if self.units is not None else [])
