@@ -17,6 +17,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from inspector.core.analysis.verification import ReferenceResult, Verification
 from inspector.core.analysis.weight_blocks import directions_of, weight_layers
 from inspector.core.engine import Result
+from inspector.core.engine.trace import DirectionTrace
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.port.proof import PortedRun
 from inspector.core.units.ordering import UnitOrder
@@ -76,6 +77,13 @@ class InspectorState(QObject):
         self.reference: ReferenceResult | None = None  # what Keras computed for `inputs`
         self.comparison: Verification | None = None  # `result` against `reference`
         self.port: PortedRun | None = None  # what the exported code printed for `inputs`
+
+    @property
+    def trace(self) -> DirectionTrace | None:
+        """The engine's trace of the selected layer and direction, or None."""
+        if self.result is None or self.result.trace is None:
+            return None
+        return self.result.trace.shown(self.layer_name, self.direction)
 
     @property
     def verification(self) -> Verification | None:

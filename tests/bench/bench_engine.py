@@ -158,13 +158,18 @@ def write_section(text: str, heading: str = "Engine") -> None:
     RESULTS.write_text(new.rstrip() + "\n", encoding="utf-8")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
+def keras_bench_arguments(doc: str, repeats: str, default: int) -> argparse.Namespace:
+    """The options every benchmark against Keras takes, parsed; TensorFlow quiet and on the CPU for the import after."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(f"--{repeats}", type=int, default=default)
     parser.add_argument("--no-write", action="store_true", help="print only, do not touch RESULTS.md")
-    args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = keras_bench_arguments(__doc__, "repeats", 15)
     import tf_keras
 
     rows = []

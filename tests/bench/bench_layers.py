@@ -11,8 +11,6 @@ to tests/bench/RESULTS.md under "## Layers around recurrent ones". TensorFlow is
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +20,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.bench.bench_engine import machine, timings_ms, write_section  # noqa: E402
+from tests.bench.bench_engine import keras_bench_arguments, machine, timings_ms, write_section  # noqa: E402
 
 HEADING = "Layers around recurrent ones"
 
@@ -101,12 +99,7 @@ def section(rows: list[dict], keras_version: str, repeats: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--no-write", action="store_true", help="print only, do not touch RESULTS.md")
-    args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+    args = keras_bench_arguments(__doc__, "repeats", 7)
     import tf_keras
 
     rows = []

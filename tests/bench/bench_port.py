@@ -17,7 +17,6 @@ units C within 1.5x of the floor. Results go to tests/bench/RESULTS.md under "##
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import subprocess
@@ -31,7 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.bench.bench_engine import write_section  # noqa: E402
+from tests.bench.bench_engine import keras_bench_arguments, write_section  # noqa: E402
 
 CASES = [("LSTM", 4), ("LSTM", 32), ("LSTM", 64), ("GRU", 64), ("LSTM", 256)]
 FLAGS = ("-O2", "-O3", "-O3 -march=native")
@@ -212,12 +211,7 @@ def section(rows: list[dict], keras: str, runs: int, load: float) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-write", action="store_true", help="print only, do not touch RESULTS.md")
-    args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+    args = keras_bench_arguments(__doc__, "runs", 5)
     import tf_keras
 
     rows = []

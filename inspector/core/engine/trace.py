@@ -99,6 +99,14 @@ class Trace:
     def __contains__(self, layer: object) -> bool:
         return layer in self.layers
 
+    def shown(self, layer: str, direction: str) -> DirectionTrace | None:
+        """What a view shows for a selection: `direction` of `layer`, else the layer's first direction;
+        None when the layer was not traced."""
+        directions = self.layers.get(layer)
+        if not directions:
+            return None
+        return directions.get(direction) or next(iter(directions.values()))
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.layers)
 

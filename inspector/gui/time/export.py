@@ -81,10 +81,7 @@ def export_time_plots(model: Model, result: Any, layer_name: str, direction: str
 
 
 def _trace(result: Any, layer_name: str, direction: str) -> DirectionTrace | None:
-    if result is None or result.trace is None or layer_name not in result.trace:
-        return None
-    directions = result.trace[layer_name]
-    return directions.get(direction) or next(iter(directions.values()))
+    return None if result is None or result.trace is None else result.trace.shown(layer_name, direction)
 
 
 def _grid_png(series: list[Quantity], mask: np.ndarray, t: int, title: str, path: Path) -> Path:

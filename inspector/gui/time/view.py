@@ -149,11 +149,7 @@ class TimeView(QWidget):
     # ----- what to show ----------------------------------------------------------------------
     def trace(self) -> DirectionTrace | None:
         """The trace of the selected layer and direction, or None."""
-        result, name = self.state.result, self.state.layer_name
-        if result is None or result.trace is None or name not in result.trace:
-            return None
-        directions = result.trace[name]
-        return directions.get(self.state.direction) or next(iter(directions.values()))
+        return self.state.trace
 
     def empty_text(self) -> str:
         state = self.state

@@ -127,11 +127,8 @@ class UnitsView(QWidget):
 
     # ----- what to show ------------------------------------------------------------------------------
     def trace(self) -> DirectionTrace | None:
-        result, name = self.state.result, self.state.layer_name
-        if result is None or result.trace is None or name not in result.trace:
-            return None
-        directions = result.trace[name]
-        return directions.get(self.state.direction) or next(iter(directions.values()))
+        """The trace of the selected layer and direction, or None."""
+        return self.state.trace
 
     def direction_units(self, trace: DirectionTrace) -> DirectionUnits | None:
         """The table of `trace`, computed once per engine result for every direction."""
