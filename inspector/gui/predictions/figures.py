@@ -21,6 +21,7 @@ from inspector.core.model.canonical import Model
 from inspector.gui.predictions.plot_parts import class_ticks, prepare, say, set_ranges, span, symmetric, title
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, CellAxis
 from inspector.gui.widgets.plain import shown_html
+from inspector.gui.widgets.plot_item import new_plot
 
 MANUAL_COLOUR = "#1f77b4"
 KERAS_COLOUR = "#ff7f0e"
@@ -84,7 +85,7 @@ class Predictions:
 
 def index_plot() -> pg.PlotItem:
     """A plot whose x axis counts (time steps, classes, sequences): ticks only on whole numbers."""
-    return pg.PlotItem(axisItems={"bottom": CellAxis("bottom")})
+    return new_plot(bottom=CellAxis("bottom"))
 
 
 def is_probability_output(model: Model, output: int = 0) -> bool:

@@ -45,6 +45,7 @@ from inspector.gui.predictions.figures import (
 from inspector.gui.predictions.series import SeriesControls
 from inspector.gui.state import InspectorState
 from inspector.gui.widgets.plain import plain, shown, shown_html
+from inspector.gui.widgets.plot_item import ParentFirstViewBox
 from inspector.gui.widgets.plot_pool import plot_at
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
@@ -113,7 +114,7 @@ class PredictionsView(QWidget):
         self.overlay_widget.ci.layout.setRowStretchFactor(0, 3)
         self.overlay_widget.ci.layout.setRowStretchFactor(1, 2)
         self.scatter_widget = pg.GraphicsLayoutWidget()
-        self.scatter_plot = self.scatter_widget.addPlot()
+        self.scatter_plot = self.scatter_widget.addPlot(viewBox=ParentFirstViewBox())
         self.batch_widget = pg.GraphicsLayoutWidget()
         self.batch_plot = plot_at(self.batch_widget.ci, 0, 0, index_plot)
         self.table = LayerTable()

@@ -9,6 +9,8 @@ import math
 
 import pyqtgraph as pg
 
+from inspector.gui.widgets.plot_item import new_plot
+
 pg.setConfigOptions(background="w", foreground="k", antialias=True)
 COLORMAP_NAME = "CET-D1"  # blue (negative) - white (0) - red (positive)
 NAN_BACKGROUND = "#9a9a9a"  # NaN and Inf weights are transparent: they show this grey
@@ -32,7 +34,7 @@ class CellAxis(pg.AxisItem):
 
 
 def heatmap_plot() -> pg.PlotItem:
-    return pg.PlotItem(axisItems={"left": CellAxis("left"), "bottom": CellAxis("bottom")})
+    return new_plot(left=CellAxis("left"), bottom=CellAxis("bottom"))
 
 
 def plain_numbers(axis: pg.AxisItem) -> None:
