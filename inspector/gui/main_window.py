@@ -281,4 +281,6 @@ class MainWindow(QMainWindow):
         self.trace_runner.cancel()  # the engine stops at its next time step
         self.reference_runner.shutdown()
         self.port_runner.shutdown()
+        for drawing in (self.weights_view.drawing, self.weights_view.stocking, self.time_view.drawing):
+            drawing.cancel()  # nothing more is drawn into a closing window
         super().closeEvent(event)

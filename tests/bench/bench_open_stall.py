@@ -9,12 +9,14 @@ saved once by tf_keras in a child process into the temporary folder). The flow m
 user waits for: the file read in its child, the document handed to the views, the default sequence, the
 engine's trace in its worker and the result drawn - with the Weights tab in front, then with the Time
 steps tab in front. Last, the Time steps tab is brought forward after an open made behind it (its
-first draw, which happens then). Results go to tests/bench/RESULTS.md under "## Open without stalling".
+first draw, which happens then). Each run also starts a new window with the file, as the command line
+does, while its views are still making their plots ahead. Results go to tests/bench/RESULTS.md under "## Open without stalling".
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -118,6 +120,32 @@ def first_time_tab(app, window, path: Path) -> float:
     return meter.stop()
 
 
+def at_start_up(app, path: Path) -> tuple[float, float]:
+    """(longest stall ms, seconds until drawn) for the open a new window starts with (`lstm-inspector MODEL`,
+    or the demo): it overlaps the plots each view makes ahead in idle steps, so it ends 1.5 s after the result."""
+    from PyQt6.QtCore import QSettings
+
+    from inspector.gui.main_window import MainWindow
+
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    gc.freeze()  # as run_app does after building its window
+    window.reference_runner.auto_action.setChecked(False)
+    window.resize(1500, 940)
+    window.show()
+    meter = StallMeter()
+    meter.start()
+    start = time.perf_counter()
+    window.open_file(path)
+    wait_for(app, lambda: window.state.result is not None)
+    done = time.perf_counter() - start
+    settle(app, 1.5)
+    stall = meter.stop()
+    window.close()
+    settle(app, 0.2)
+    return stall, done
+
+
 def measure(runs: int) -> dict[str, list[float]]:
     from PyQt6.QtCore import QSettings
     from PyQt6.QtWidgets import QApplication
@@ -136,6 +164,9 @@ def measure(runs: int) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {}
     for _ in range(runs):
         for name, path in files.items():
+            stall, seconds = at_start_up(app, path)
+            found.setdefault(f"{name}, at start-up (Weights in front): longest stall ms", []).append(stall)
+            found.setdefault(f"{name}, at start-up: result drawn after s", []).append(seconds)
             for tab, tab_name in ((0, "Weights"), (1, "Time steps")):
                 stall, seconds = open_once(app, window, path, tab)
                 found.setdefault(f"{name}, {tab_name} in front: longest stall ms", []).append(stall)
@@ -149,7 +180,7 @@ def measure(runs: int) -> dict[str, list[float]]:
 def section(found: dict[str, list[float]], runs: int) -> str:
     rows = [f"| {name} | {statistics.median(values):.0f} | {max(values):.0f} |" if "ms" in name else
             f"| {name} | {statistics.median(values):.2f} | {max(values):.2f} |" for name, values in found.items()]
-    stalls = [max(v) for k, v in found.items() if "in front: longest stall" in k]
+    stalls = [max(v) for k, v in found.items() if "longest stall" in k]
     verdict = "met" if max(stalls) <= TARGET_MS else "NOT met"
     return "\n".join([
         "## Open without stalling",

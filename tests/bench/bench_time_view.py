@@ -70,7 +70,8 @@ def setup():
     view = TimeView(state)
     view.resize(*VIEW_SIZE)
     view.show()
-    view.prepare()  # what the window does when idle after start-up (TimeView.PREPARE_AFTER_MS)
+    view.prepare()  # what the window does in idle steps after start-up
+    view.drawing.finish()
     state.set_document(Document(model, Path(model.path), 0.0, {}))
     state.set_inputs([x.astype(np.float32)])
     state.set_units([0, 100, 200])

@@ -81,12 +81,36 @@ def test_the_time_view_builds_its_plots_at_idle_and_the_first_draw_reuses_them(q
     qtbot.addWidget(window)
     window.reference_runner.auto_action.setChecked(False)
     view = window.time_view
+    window.show()  # a window never shown prepares nothing
     view.prepare()
+    view.drawing.finish()  # the idle steps, all at once
     prepared = {id(item) for item in view.grid.ci.items}
     assert len(prepared) >= 18 and not view.figure.rows  # six rows of heatmap, colour bar and bars; no data
-    window.show()
     window.open_demo("sine_lstm")
     qtbot.waitUntil(lambda: window.state.result is not None, timeout=60000)
     window.tabs.setCurrentWidget(view)
     assert len(view.figure.rows) == 6
     assert {id(row.plot) for row in view.figure.rows} <= prepared
+
+
+def test_the_weights_view_stocks_plots_at_idle_and_the_first_draw_takes_them(qtbot, settings) -> None:
+    from inspector.gui.main_window import MainWindow
+    from inspector.gui.widgets.heatmaps import heatmap_plot
+    from inspector.gui.widgets.plot_pool import horizontal_colour_bar, pooled, stock
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.reference_runner.auto_action.setChecked(False)
+    view = window.weights_view
+    window.show()  # a window never shown stocks nothing
+    view.prepare()  # what the window does in idle steps after start-up
+    view.stocking.finish()
+    stocked = {id(plot) for plot in pooled(view.heatmaps.ci, heatmap_plot)}
+    assert len(stocked) == 12 and len(pooled(view.heatmaps.ci, horizontal_colour_bar)) == 4
+    view.stocking.start(stock(view.heatmaps.ci, heatmap_plot, 12))
+    view.stocking.finish()
+    assert len(pooled(view.heatmaps.ci, heatmap_plot)) == 12  # stocking again makes nothing new
+    window.open_demo("sine_lstm")
+    qtbot.waitUntil(lambda: window.state.result is not None, timeout=60000)
+    drawn = {id(heatmap.plot) for heatmap in view.figure.heatmaps}
+    assert len(drawn) == 12 and drawn <= stocked

@@ -16,7 +16,8 @@ from PyQt6.QtCore import QRectF
 
 from inspector.core.analysis.time_quantities import DIVERGING, SEQUENTIAL, Quantity
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
-from inspector.gui.widgets.plot_pool import plot_at, prune, release
+from inspector.gui.widgets.plot_item import new_plot
+from inspector.gui.widgets.plot_pool import item_at, plot_at, prune, release, stock
 
 SEQUENTIAL_MAP = "viridis"  # closed gate dark, open gate bright
 MASK_RGBA = (150, 150, 150, 190)  # masked steps: grey veil over the heatmap column
@@ -26,6 +27,7 @@ UNIT_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"
 COLOUR_BAR_WIDTH = 12
 LEFT_AXIS_WIDTH = 40
 TITLE_HEIGHT = 18  # pyqtgraph reserves 30 px for a plot title; rows here are short
+LSTM_ROWS = ("i", "f", "c~", "o", "c", "h")  # the rows a first trace most likely has: prepared ahead
 
 
 @dataclass
@@ -104,12 +106,15 @@ def time_grid_steps(layout: pg.GraphicsLayout, series: list[Quantity], figure: T
     figure.set_time_step(min(time_step, len(figure.mask) - 1) if figure.mask.size else 0)
 
 
-def prepare_time_grid(layout: pg.GraphicsLayout) -> None:
-    """The six rows' plots and colour bars built with no data, before the first trace arrives: pyqtgraph takes
-    about 150 ms to make them, which the first draw would otherwise spend."""
+def prepare_time_grid(layout: pg.GraphicsLayout) -> Iterator[None]:
+    """The six rows' plots and colour bars made one per step, then laid out with no data a row per step,
+    before the first trace arrives: pyqtgraph takes 150-500 ms to make and place them, which the first draw
+    would otherwise spend in a few long turns."""
+    for make in (heatmap_plot, new_plot, vertical_colour_bar):
+        yield from stock(layout, make, len(LSTM_ROWS))
     blank = np.zeros((2, 1), np.float32)
-    rows = [Quantity(name, "", blank, (-1.0, 1.0), DIVERGING, True) for name in ("i", "f", "c~", "o", "c", "h")]
-    draw_time_grid(layout, rows, np.ones(2, bool), 0, "")
+    rows = [Quantity(name, "", blank, (-1.0, 1.0), DIVERGING, True) for name in LSTM_ROWS]
+    yield from time_grid_steps(layout, rows, TimeFigure(mask=np.ones(2, bool)), 0, "")
 
 
 def _draw_row(layout: pg.GraphicsLayout, series: Quantity, row: int, mask: np.ndarray, last: bool,
@@ -204,13 +209,12 @@ def _short_title(plot: pg.PlotItem, title: str) -> None:
     plot.layout.setRowFixedHeight(0, TITLE_HEIGHT)
 
 
+def vertical_colour_bar() -> pg.ColorBarItem:
+    return pg.ColorBarItem(orientation="vertical", interactive=False, width=COLOUR_BAR_WIDTH)
+
+
 def _colour_bar(layout: pg.GraphicsLayout, image: pg.ImageItem, series: Quantity, row: int) -> None:
-    bar = layout.getItem(row, 1)
-    if not isinstance(bar, pg.ColorBarItem):
-        if bar is not None:
-            release(layout, bar)
-        bar = pg.ColorBarItem(orientation="vertical", interactive=False, width=COLOUR_BAR_WIDTH)
-        layout.addItem(bar, row=row, col=1)
+    bar = item_at(layout, row, 1, vertical_colour_bar)
     bar.layout.setContentsMargins(0, TITLE_HEIGHT, 0, 26)  # as tall as the heatmap beside it (title, time axis)
     bar.setColorMap(colour_map_of(series))
     bar.setLevels(series.levels)

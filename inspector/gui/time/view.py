@@ -39,15 +39,13 @@ from inspector.gui.time.controls import PAGE, TimeControls
 from inspector.gui.time.export import export_time_plots, grid_title, per_step_title, plot_file_name
 from inspector.gui.time.figures import TimeFigure, prepare_time_grid, time_grid_steps
 from inspector.gui.time.lines import LinesFigure, draw_per_step, draw_unit_lines
-from inspector.gui.widgets.in_steps import DrawInSteps
+from inspector.gui.widgets.in_steps import STOCK_AFTER_MS, DrawInSteps, frozen
 from inspector.gui.widgets.plain import plain, shown
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.sequence_box import SequenceBox
 from inspector.gui.widgets.trace_selectors import fill_trace_selectors
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 from inspector.gui.workers.per_step import PerStepJob
-
-PREPARE_AFTER_MS = 2000  # the plots are built this long after the view, when start-up is over
 
 
 class TimeView(QWidget):
@@ -68,7 +66,7 @@ class TimeView(QWidget):
         self._build()
         self.menus = ExportMenus(self, state.show_status)
         self.refresh = RedrawWhenVisible(self, self._refresh)  # drawn when seen, not while another tab is in front
-        QTimer.singleShot(PREPARE_AFTER_MS, self.prepare)  # once the window is up and idle
+        QTimer.singleShot(STOCK_AFTER_MS, self.prepare)  # once the window is up and idle
         self._per_step_for: object = None  # the result the output-after-every-step job was started for
         for signal, slot in ((state.document_changed, self._on_document), (state.selection_changed, self.refresh.request),
                              (state.inputs_changed, self._on_inputs), (state.sequence_changed, self.refresh.request),
@@ -194,7 +192,9 @@ class TimeView(QWidget):
 
     def _drawing(self, rows: list[Quantity], title: str) -> Iterator[None]:  # the grid, then the lines below
         state, mask = self.state, self._figure.mask
-        yield from time_grid_steps(self.grid.ci, rows, self._figure, state.time_step, title)
+        with frozen(self.grid):  # painted once, when every row is there
+            yield from time_grid_steps(self.grid.ci, rows, self._figure, state.time_step, title)
+            yield  # the paint comes with the next part, which only ends the freeze: not with the last row
         for row in self._figure.rows:  # the unit numbers stay on the axis whatever the order
             row.plot.getAxis("left").setTicks(self.order.tick_levels() if self.order else None)
         self._figure.set_units(self._rows_of(state.units))
@@ -234,9 +234,11 @@ class TimeView(QWidget):
         self.controls.set_length(self.state.time_steps)
         self.refresh.request()
 
-    def prepare(self) -> None:  # the rows' plots built while the window is idle, before the first trace
-        if not self.grid.ci.items:
-            prepare_time_grid(self.grid.ci)
+    def prepare(self) -> None:
+        """The rows' plots built in steps while the window is idle, before the first trace (a drawing started
+        meanwhile drops what is left: it builds the rows itself)."""
+        if not self.grid.ci.items and self.drawing.done and self.window().isVisible():
+            self.drawing.start(prepare_time_grid(self.grid.ci))
 
     def _refresh(self) -> None:
         """What a new document, sequence or result needs, done when the view is seen: the output after

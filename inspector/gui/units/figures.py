@@ -21,6 +21,7 @@ from inspector.core.units.ordering import UnitOrder
 from inspector.core.units.statistics import DirectionUnits
 from inspector.gui.widgets.heatmaps import TITLE_SIZE, CellAxis, colormap, heatmap_plot, plain_numbers, set_label
 from inspector.gui.widgets.plain import shown_html
+from inspector.gui.widgets.plot_item import new_plot
 from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
 
 SEQUENTIAL_MAP = "viridis"
@@ -200,12 +201,16 @@ class OcclusionFigure:
             self.cursor.setValue(t)
 
 
+def occlusion_plot() -> pg.PlotItem:
+    return new_plot(bottom=CellAxis("bottom"))  # whole steps
+
+
 def draw_occlusion(layout: pg.GraphicsLayout, lines: list[tuple[str, np.ndarray]], title: str,
                    time_step: int | None = None) -> OcclusionFigure:
     """The change of each output (one curve per component) against the occluded step; the time cursor
     at `time_step` (none when None)."""
     prune(layout, {(0, 0)})
-    plot = plot_at(layout, 0, 0, lambda: pg.PlotItem(axisItems={"bottom": CellAxis("bottom")}))  # whole steps
+    plot = plot_at(layout, 0, 0, occlusion_plot)
     plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
     for k, (label, values) in enumerate(lines):
         plot.plot(np.arange(values.size), values, pen=pg.mkPen(LINE_COLOURS[k % len(LINE_COLOURS)], width=2),

@@ -108,8 +108,9 @@ def add_heatmap(layout: pg.GraphicsLayout, block: Block, row: int, col: int, lev
     plot = plot_at(layout, row, col, heatmap_plot)
     clipping = clip and bool(np.isfinite(block.values).any())
     title = block.title if full_title or not block.gate else f"{block.label} {MATRICES_BY_SYMBOL[block.matrix]}"
-    plot.setTitle(f"{shown_html(title)}   ({block.shape_text})", size=TITLE_SIZE)
-    plot.titleLabel.setMinimumWidth(10)  # a long title never widens the grid beyond the window
+    plot.setTitle(f"{shown_html(title)}   ({block.shape_text})", size=TITLE_SIZE)  # its whole width is needed:
+    # pyqtgraph gives a title back its text's width at the first resize, and a fit that counted less (a minimum
+    # width set here) had to be made again after the first paint, repainting every heatmap
     rows, columns = block.values.shape
     shown = _display_values(clipped_display(block.values, levels[1]) if clipping else block.values)
     if clipping:
@@ -237,9 +238,7 @@ def _add_gate_headers(layout: pg.GraphicsLayout, blocks: list[Block], positions:
     for block, (_, col) in zip(blocks, positions, strict=True):
         if col not in seen:
             seen.add(col)
-            label = layout.addLabel(f"gate {block.gate}: {GATE_TITLES[block.gate]}", row=0, col=col, size="10pt",
-                                    bold=True)
-            label.setMinimumWidth(10)
+            layout.addLabel(f"gate {block.gate}: {GATE_TITLES[block.gate]}", row=0, col=col, size="10pt", bold=True)
     layout.layout.setRowMaximumHeight(0, 24)
 
 
@@ -285,7 +284,7 @@ def histogram_steps(layout: pg.GraphicsLayout, blocks: list[Block], scale_mode: 
     for col, (gate, group) in enumerate(groups.items()):
         plot = plot_at(layout, 0, col)
         plot.setTitle(_histogram_title(gate, group), size=TITLE_SIZE)
-        plot.titleLabel.setMinimumWidth(10)
+        plot.titleLabel.setMinimumWidth(10)  # the histograms share what room there is: their titles may be cut
         plot.setLabel("bottom", "weight value")
         set_label(plot, "left", "% of the matrix" if col == 0 else "")
         for axis in ("left", "bottom"):

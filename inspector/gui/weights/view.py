@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtCore import QPointF, Qt, QTimer
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,8 +29,11 @@ from inspector.gui.state import SCALE_MODES, Document, InspectorState
 from inspector.gui.weights.figures import WeightFigure, histogram_steps, weight_grid_steps
 from inspector.gui.weights.stats_table import StatsTable
 from inspector.gui.widgets.fit_or_scroll import FitOrScroll
-from inspector.gui.widgets.in_steps import DrawInSteps
+from inspector.gui.widgets.heatmaps import heatmap_plot
+from inspector.gui.widgets.in_steps import STOCK_AFTER_MS, DrawInSteps, frozen
 from inspector.gui.widgets.plain import plain, shown
+from inspector.gui.widgets.plot_item import new_plot
+from inspector.gui.widgets.plot_pool import horizontal_colour_bar, stock
 from inspector.gui.widgets.png import ExportMenus
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
 
@@ -52,6 +55,8 @@ class WeightsView(QWidget):
         self.redraw = RedrawWhenVisible(self, self._redraw)  # drawn when seen, not while another tab is in front
         self._figure = WeightFigure()
         self.drawing = DrawInSteps(self)  # one gate column per event-loop turn: the window answers meanwhile
+        self.stocking = DrawInSteps(self)  # an LSTM's plots made ahead, while the window is idle
+        QTimer.singleShot(STOCK_AFTER_MS, self.prepare)
         state.document_changed.connect(self._on_document)
         state.selection_changed.connect(self._on_selection)
         state.scale_mode_changed.connect(self._on_scale_mode)
@@ -113,6 +118,17 @@ class WeightsView(QWidget):
         row.addWidget(self.readout, 1)
         return row
 
+    def prepare(self) -> None:
+        """Make an LSTM's heatmaps, colour bars and histograms in idle steps, before the first model: the first
+        drawing then takes them ready-made (building them then stalled the window 100-200 ms)."""
+        if self.window().isVisible():  # not for a window that never showed, or has closed
+            self.stocking.start(self._stock())
+
+    def _stock(self) -> Iterator[None]:
+        yield from stock(self.heatmaps.ci, heatmap_plot, 12)
+        yield from stock(self.heatmaps.ci, horizontal_colour_bar, 4)
+        yield from stock(self.histograms.ci, new_plot, 4)
+
     # ----- state -> view --------------------------------------------------------------------
     def _on_document(self, document: Document) -> None:
         self.layer_box.clear()
@@ -158,27 +174,31 @@ class WeightsView(QWidget):
         drawn = [ordered_block(block, order) for block in blocks] if order is not None else blocks
         self.stack.setCurrentIndex(0 if blocks else 1)
         self.message.setText(self._empty_text())
-        yield from weight_grid_steps(self.heatmaps.ci, drawn, self.state.scale_mode, figure)
-        for heatmap, block in zip(figure.heatmaps, blocks, strict=False):
-            if order is not None and heatmap.block is not block:  # reordered: unit numbers stay on the axes
-                heatmap.plot.getAxis("bottom").setTicks(order.tick_levels())
-                if block.matrix == "U":
-                    heatmap.plot.getAxis("left").setTicks(order.tick_levels())
-        for heatmap in figure.heatmaps:
-            self._add_export_actions(heatmap.plot, self.heatmaps)
-        self.heatmap_area.fit()
+        with frozen(self.heatmaps):  # painted once, when the grid is complete
+            yield from weight_grid_steps(self.heatmaps.ci, drawn, self.state.scale_mode, figure)
+            for heatmap, block in zip(figure.heatmaps, blocks, strict=False):
+                if order is not None and heatmap.block is not block:  # reordered: unit numbers stay on the axes
+                    heatmap.plot.getAxis("bottom").setTicks(order.tick_levels())
+                    if block.matrix == "U":
+                        heatmap.plot.getAxis("left").setTicks(order.tick_levels())
+            for heatmap in figure.heatmaps:
+                self._add_export_actions(heatmap.plot, self.heatmaps)
+            self.heatmap_area.fit()
+            yield  # the paint comes with the next part, which only ends the freeze: not with this long one
         yield  # the heatmaps paint first; the window answers before the rest is drawn (table, histograms)
         self.table.show_blocks(blocks)
         yield
         yield from self._draw_histograms(blocks)
 
     def _draw_histograms(self, blocks: list[Block]) -> Iterator[None]:
-        """The histograms below, one gate per event-loop turn."""
+        """The histograms below, one gate per event-loop turn, painted once when all are there."""
         plots: list[pg.PlotItem] = []
-        for _ in histogram_steps(self.histograms.ci, blocks, self.state.scale_mode, plots):
-            self._add_export_actions(plots[-1], self.histograms)
+        with frozen(self.histograms):
+            for _ in histogram_steps(self.histograms.ci, blocks, self.state.scale_mode, plots):
+                self._add_export_actions(plots[-1], self.histograms)
+                yield
+            self.histogram_area.fit()
             yield
-        self.histogram_area.fit()
 
     def _empty_text(self) -> str:
         layer = self.state.layer

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PyQt6.QtWidgets import QFrame, QScrollArea, QWidget
 
 SLACK = 2  # pixels: tick labels that change by a digit do not clip the last column
@@ -37,6 +37,9 @@ class FitOrScroll(QScrollArea):
         self.plots.ci.layout.invalidate()
         needed = self.plots.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
         self.plots.setMinimumSize(math.ceil(needed.width()) + SLACK, math.ceil(needed.height()) + SLACK)
+        # the plots take their new size now, not in a later turn: one paint instead of a paint at the old size
+        # and another at the new one (a grid of heatmaps repaints every axis: 30-50 ms each)
+        QCoreApplication.sendPostedEvents(self.viewport(), QEvent.Type.LayoutRequest.value)
 
     def clipped(self) -> bool:
         """True if some plot would not be seen, even by scrolling (for tests)."""
