@@ -200,6 +200,7 @@ class TimeView(QWidget):
         self._figure.set_units(self._rows_of(state.units))
         yield
         self.lines = draw_unit_lines(self.unit_widget.ci, self.series, state.units, mask, state.time_step)
+        yield
         self._draw_per_step()
         self._attach_menus(self.grid, [r.plot for r in self._figure.rows] + [r.bars_plot for r in self._figure.rows])
         self._attach_menus(self.unit_widget, self.lines.plots)
