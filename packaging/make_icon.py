@@ -1,4 +1,4 @@
-"""Write the application icon to packaging/icons/ (SVG and PNG in the hicolor sizes) from the drawing the
+"""Write the application icon to resources/desktop/ (SVG and PNG in the hicolor sizes) from the drawing the
 window uses.
 
     .venv/bin/python packaging/make_icon.py
@@ -23,8 +23,7 @@ def main() -> None:
     from inspector.gui.icon import icon_image, paint_icon
 
     app = QGuiApplication(sys.argv[:1])  # noqa: F841 (painting needs an application)
-    out = HERE / "icons"
-    out.mkdir(exist_ok=True)
+    out = HERE.parent / "resources" / "desktop"  # what install-desktop installs
     for size in (16, 32, 48, 64, 128, 256):  # the hicolor sizes install-desktop installs
         icon_image(size).save(str(out / f"lstm-inspector-{size}.png"))
     svg = QSvgGenerator()
@@ -33,7 +32,7 @@ def main() -> None:
     svg.setViewBox(QRect(0, 0, 256, 256))
     svg.setTitle("LSTM Inspector")
     paint_icon(svg, 256)
-    print("wrote", ", ".join(sorted(p.name for p in out.iterdir())))
+    print("wrote", ", ".join(sorted(p.name for p in out.glob("lstm-inspector*.*") if p.suffix in (".png", ".svg"))))
 
 
 if __name__ == "__main__":

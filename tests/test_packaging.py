@@ -83,19 +83,47 @@ def test_setup_runs_pip_only_when_pyproject_or_the_venv_changed(tmp_path: Path) 
     assert _setup(root)[1] == 3
 
 
-def test_building_the_package_prints_no_setuptools_warning(tmp_path: Path) -> None:
-    source = tmp_path / "source"
+@pytest.fixture(scope="module")
+def wheel_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The wheel built from a copy of what pyproject ships (pyproject, README, inspector/, resources/), and pip's
+    output."""
+    root = tmp_path_factory.mktemp("wheel")
+    source = root / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
     for folder in ("inspector", "resources"):
         shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path / "wheel"),
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(root / "wheel"),
                            str(source)], capture_output=True, text=True, timeout=300)
     if done.returncode != 0 and "setuptools" in done.stderr and "No matching distribution" in done.stderr:
         pytest.skip("no package index to fetch the build backend from")
     assert done.returncode == 0, done.stderr[-2000:]
-    text = done.stdout + done.stderr
+    return next((root / "wheel").glob("*.whl")), done.stdout + done.stderr
+
+
+def test_building_the_package_prints_no_setuptools_warning(wheel_build: tuple[Path, str]) -> None:
+    wheel, text = wheel_build
     assert "Warning:" not in text and "is absent from the `packages`" not in text
-    names = zipfile.ZipFile(next((tmp_path / "wheel").glob("*.whl"))).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
     assert "inspector/resources/demo/sine_lstm.keras" in names
+    assert {f"inspector/resources/desktop/lstm-inspector{end}" for end in (".desktop", ".metainfo.xml", ".mime.xml",
+                                                                          ".svg", "-16.png", "-256.png")} <= set(names)
+
+
+def test_install_desktop_works_from_the_installed_wheel_alone(wheel_build: tuple[Path, str], tmp_path: Path) -> None:
+    """No source checkout: the package installed from the wheel (into a folder of its own, first on the path)
+    installs the launcher, icons, metainfo and MIME type from the files it ships."""
+    target, home = tmp_path / "installed", tmp_path / "xdg" / "share"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
+                           str(target), str(wheel_build[0])], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    env = dict(os.environ, PYTHONPATH=str(target), XDG_DATA_HOME=str(home), HOME=str(tmp_path))
+    code = "import inspector, sys; print(inspector.__file__); sys.argv[1:] = ['install-desktop']; " \
+           "from inspector.cli import main; sys.exit(main())"
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[0].startswith(str(target))  # the wheel's copy ran, not the checkout
+    assert any((home / "applications").glob("*.desktop"))
+    assert (home / "icons/hicolor/256x256/apps/lstm-inspector.png").is_file()

@@ -1,6 +1,7 @@
 """`lstm-inspector install-desktop [--uninstall]`: make LSTM Inspector a desktop application for this user.
 
-Installs into $XDG_DATA_HOME (default ~/.local/share), from the templates in packaging/:
+Installs into $XDG_DATA_HOME (default ~/.local/share), from the files in resources/desktop/ (shipped inside
+the package as inspector.resources.desktop, so a wheel installs them too):
 
     applications/<APP_ID>.desktop            the launcher; Exec is this installation's lstm-inspector-gui
     icons/hicolor/<N>x<N>/apps/lstm-inspector.png, icons/hicolor/scalable/apps/lstm-inspector.svg
@@ -22,12 +23,13 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from inspector import APP_ID
 from inspector.core.errors import InspectorError
 
-PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
+DESKTOP = resources.files("inspector.resources.desktop")
 ICON_NAME = "lstm-inspector"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
@@ -89,22 +91,21 @@ def launcher_command() -> Path:
 
 def desktop_files(command: Path) -> list[Placement]:
     """Every file install-desktop writes, relative to the data folder."""
-    _require_templates()
-    icons = [Placement(f"icons/hicolor/{n}x{n}/apps/{ICON_NAME}.png", PACKAGING / "icons" / f"lstm-inspector-{n}.png")
+    icons = [Placement(f"icons/hicolor/{n}x{n}/apps/{ICON_NAME}.png", _shipped(f"lstm-inspector-{n}.png"))
              for n in ICON_SIZES]
-    icons.append(Placement(f"icons/hicolor/scalable/apps/{ICON_NAME}.svg", PACKAGING / "icons" / "lstm-inspector.svg"))
+    icons.append(Placement(f"icons/hicolor/scalable/apps/{ICON_NAME}.svg", _shipped("lstm-inspector.svg")))
     return [
         Placement(f"applications/{APP_ID}.desktop", text=desktop_entry(command)),
         *icons,
-        Placement(f"metainfo/{APP_ID}.metainfo.xml", PACKAGING / "lstm-inspector.metainfo.xml"),
-        Placement(f"mime/packages/{APP_ID}.xml", PACKAGING / "lstm-inspector.mime.xml"),
+        Placement(f"metainfo/{APP_ID}.metainfo.xml", _shipped("lstm-inspector.metainfo.xml")),
+        Placement(f"mime/packages/{APP_ID}.xml", _shipped("lstm-inspector.mime.xml")),
     ]
 
 
 def desktop_entry(command: Path) -> str:
-    """packaging/lstm-inspector.desktop with Exec and TryExec naming `command` by its full path."""
+    """resources/desktop/lstm-inspector.desktop with Exec and TryExec naming `command` by its full path."""
     lines = []
-    for line in (PACKAGING / "lstm-inspector.desktop").read_text(encoding="utf-8").splitlines():
+    for line in _shipped("lstm-inspector.desktop").read_text(encoding="utf-8").splitlines():
         key = line.split("=", 1)[0]
         if key == "Exec":
             line = f"Exec={exec_quote(str(command))} %f"
@@ -137,10 +138,13 @@ def refresh_databases(data: Path) -> None:
                            timeout=120)
 
 
-def _require_templates() -> None:
-    if not (PACKAGING / "lstm-inspector.desktop").is_file():
-        raise InspectorError(f"install-desktop needs the packaging/ folder of the source checkout ({PACKAGING} "
-                             "is missing); run it from the checkout set up by packaging/setup.sh")
+def _shipped(name: str) -> Path:
+    """A file of inspector.resources.desktop; a clear message when this installation lacks it."""
+    path = Path(str(DESKTOP / name))
+    if not path.is_file():
+        raise InspectorError(f"this installation of LSTM Inspector lacks its desktop file {name} ({path}); "
+                             "reinstall the package")
+    return path
 
 
 def _write(target: Path, placement: Placement) -> None:

@@ -1,6 +1,6 @@
 """The application icon, drawn with QPainter: a gate-weight heatmap with a sequence running through it.
 
-The window uses `app_icon()`; packaging/make_icon.py writes the same drawing to packaging/icons/.
+The window uses `app_icon()`; packaging/make_icon.py writes the same drawing to resources/desktop/.
 """
 
 from __future__ import annotations
