@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PyQt6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from inspector.gui.widgets.when_visible import RedrawWhenVisible
@@ -74,14 +75,21 @@ def test_the_window_draws_only_the_tab_in_front(qtbot, settings) -> None:
     assert window.weights_view.figure.heatmaps[0].block.label == "kernel"  # the Dense layer, drawn now
 
 
-def test_the_time_view_builds_its_plots_at_idle_and_the_first_draw_reuses_them(qtbot, settings) -> None:
+@pytest.fixture
+def shown_window(qtbot, settings):
+    """A shown window (a window never shown prepares nothing) without the automatic Keras reference."""
     from inspector.gui.main_window import MainWindow
 
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.reference_runner.auto_action.setChecked(False)
+    window.show()
+    return window
+
+
+def test_the_time_view_builds_its_plots_at_idle_and_the_first_draw_reuses_them(qtbot, shown_window) -> None:
+    window = shown_window
     view = window.time_view
-    window.show()  # a window never shown prepares nothing
     view.prepare()
     view.drawing.finish()  # the idle steps, all at once
     prepared = {id(item) for item in view.grid.ci.items}
@@ -93,16 +101,12 @@ def test_the_time_view_builds_its_plots_at_idle_and_the_first_draw_reuses_them(q
     assert {id(row.plot) for row in view.figure.rows} <= prepared
 
 
-def test_the_weights_view_stocks_plots_at_idle_and_the_first_draw_takes_them(qtbot, settings) -> None:
-    from inspector.gui.main_window import MainWindow
+def test_the_weights_view_stocks_plots_at_idle_and_the_first_draw_takes_them(qtbot, shown_window) -> None:
     from inspector.gui.widgets.heatmaps import heatmap_plot
     from inspector.gui.widgets.plot_pool import horizontal_colour_bar, pooled, stock
 
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.reference_runner.auto_action.setChecked(False)
+    window = shown_window
     view = window.weights_view
-    window.show()  # a window never shown stocks nothing
     view.prepare()  # what the window does in idle steps after start-up
     view.stocking.finish()
     stocked = {id(plot) for plot in pooled(view.heatmaps.ci, heatmap_plot)}
