@@ -18,11 +18,12 @@ from PyQt6.QtWidgets import (
     QStyle,
     QTreeWidget,
     QTreeWidgetItem,
+    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
 )
 
-from inspector.core.model.canonical import Layer, Model
+from inspector.core.model.canonical import Layer, Model, inner_model
 from inspector.core.model.model_warnings import non_finite_count
 from inspector.gui.state import Document, InspectorState
 from inspector.gui.widgets.plain import plain, shown, tip
@@ -101,14 +102,17 @@ class ModelPanel(QWidget):
         self.tree.blockSignals(False)
 
     def _add_children(self, item: QTreeWidgetItem, layer: Layer, owner: str) -> None:
-        """Wrapped layers (forward/backward, layer) and the layers of a model used as a layer, at any depth."""
+        """Wrapped layers (forward/backward, layer) and the layers of a model used as a layer, at any depth; a
+        layer of a model used as a layer is selected by its own path ("encoder/lstm"), a wrapped one by its owner."""
+        nested = inner_model(layer)
         for key, child in layer.children.items():
             if child.class_name == "InputLayer":  # a nested model's input: nothing to show
                 continue
             direction = key if key in ("forward", "backward") and layer.class_name == "Bidirectional" else ""
-            child_item = self._layer_item(child, None, owner, direction, label=key)
+            path = f"{owner}/{child.name}" if nested is layer else owner
+            child_item = self._layer_item(child, None, path, direction, label=key)
             item.addChild(child_item)
-            self._add_children(child_item, child, owner)
+            self._add_children(child_item, child, path)
 
     def _layer_item(self, layer: Layer, shape: Any, owner: str, direction: str, label: str = "") -> QTreeWidgetItem:
         shape_cell = shape_text(shape) if not label else ""
@@ -148,11 +152,12 @@ class ModelPanel(QWidget):
 
     def _on_selection(self, layer_name: str, direction: str) -> None:
         self.tree.blockSignals(True)
-        for index in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(index)
-            if item is not None and item.data(0, ROLE)[0] == layer_name:
-                target = _child_for(item, direction) or item
-                self.tree.setCurrentItem(target)
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while (item := iterator.value()) is not None:
+            if item.data(0, ROLE)[0] == layer_name:  # the first item of the layer: its own row, not a wrapped one
+                self.tree.setCurrentItem(_child_for(item, direction) or item)
+                break
+            iterator += 1
         self.tree.blockSignals(False)
 
     # ----- panel -> state ---------------------------------------------------------------------

@@ -16,23 +16,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from inspector.core.model.load import open_model
 from inspector.core.port.plan import LANGUAGES
 from inspector.core.port.support import LANGUAGE_TITLES, SUPPORTED
 from tests.port.porting import Case, assert_matches_keras, port_all, require_tools
+from tests.zoo.cache import load_arrays
 from tests.zoo.recipes import all_recipes
 
 CONFIG_REFUSALS = ("is not generated", "only Permute((2, 1))")
 _ported: dict[str, dict[str, Case]] = {}
 
-
-def load_arrays(path) -> list[np.ndarray]:
-    with np.load(path) as data:
-        prefix = data.files[0].rstrip("0123456789") if data.files else ""
-        return [data[f"{prefix}{k}"] for k in range(len(data.files))]
 
 
 def cases() -> list[Any]:

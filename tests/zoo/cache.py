@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 try:
     import fcntl
 except ImportError:  # not POSIX: concurrent sessions may generate twice, still correct
@@ -208,3 +210,10 @@ def generate(base: Path, runtimes: list[str]) -> None:
 def entries(manifests: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Every successful entry of every runtime, with 'files' as absolute paths."""
     return [entry for manifest in manifests.values() for entry in manifest["entries"]]
+
+
+def load_arrays(path: Path) -> list[np.ndarray]:
+    """The arrays of a zoo .npz (input, expected, ...) in their order: keys "<prefix>0", "<prefix>1", ..."""
+    with np.load(path) as data:
+        prefix = data.files[0].rstrip("0123456789") if data.files else ""
+        return [data[f"{prefix}{k}"] for k in range(len(data.files))]

@@ -23,7 +23,7 @@ import numpy as np
 from inspector.core.engine import Result, run
 from inspector.core.engine.graph import Step, call_order
 from inspector.core.errors import InspectorError
-from inspector.core.model.canonical import InputSpec, Layer, Model
+from inspector.core.model.canonical import InputSpec, Layer, Model, with_inner_layers
 
 MAX_PREFIX_STEPS = 200
 DENSE_CELLS = ("LSTM", "GRU", "SimpleRNN")
@@ -107,7 +107,8 @@ def model_inputs_of(model: Model, result: Result) -> list[np.ndarray]:
 
 # ----- which method ------------------------------------------------------------------------
 def _last_recurrent(steps: list[Step]) -> Step | None:
-    recurrent = [s for s in steps if s.layer.directions()]
+    """The last call of a recurrent layer, or of a model used as a layer that holds one."""
+    recurrent = [s for s in steps if any(layer.directions() for layer in with_inner_layers([s.layer]))]
     return recurrent[-1] if recurrent else None
 
 

@@ -46,8 +46,8 @@ MATRICES_BY_SYMBOL = {symbol: title for symbol, title in MATRICES.values()}
 
 
 def weight_layers(model: Model) -> list[Layer]:
-    """The layers the weights view can show, in model order."""
-    return [layer for layer in model.layers if layer.directions() or kernel_owner(layer) is not None]
+    """The layers the weights view can show, in model order (those of a model used as a layer by their path)."""
+    return [layer for layer in model.all_layers if layer.directions() or kernel_owner(layer) is not None]
 
 
 def directions_of(layer: Layer) -> list[str]:

@@ -16,8 +16,8 @@ Canonical layouts (whatever the file stored):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy as np
 
 FORMATS = ("keras1-h5", "keras2-h5", "tfkeras-h5", "tfkeras-zip", "keras3-h5", "keras3-zip", "weights-only")
 RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+NESTED_MODELS = ("Sequential", "Functional", "Model")  # models used as layers
 
 
 def frozen_mapping(items: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -120,14 +121,25 @@ class Model:
     architecture: str = ""  # the architecture file read with a weights-only file at `path`, if any
 
     def layer(self, name: str) -> Layer:
+        """A layer by name; a layer of a model used as a layer by its path ("encoder/lstm")."""
         for layer in self.layers:
+            if layer.name == name:
+                return layer
+        for layer in self.all_layers if "/" in name else ():
             if layer.name == name:
                 return layer
         raise KeyError(name)
 
     @property
+    def all_layers(self) -> list[Layer]:
+        """Every layer in model order, each followed by the layers of the model it is, if it is a model used as
+        a layer (alone or inside TimeDistributed), named by their path ("encoder/lstm", as the trace names them)."""
+        return list(with_inner_layers(self.layers, ""))
+
+    @property
     def recurrent_layers(self) -> list[Layer]:
-        return [layer for layer in self.layers if layer.directions()]
+        """The recurrent layers to show, nested ones included (by their path)."""
+        return [layer for layer in self.all_layers if layer.directions()]
 
     @property
     def keras_major(self) -> int:
@@ -144,3 +156,23 @@ def keras_major(keras_version: str | None, file_format: str = "") -> int:
         return 2
     head = keras_version.strip().split(".")[0]
     return int(head) if head.isdigit() else 2
+
+
+def with_inner_layers(layers: Sequence[Layer], prefix: str = "") -> Iterator[Layer]:
+    """`layers`, each followed by the layers of the model it is (see Model.all_layers), named by their path."""
+    for layer in layers:
+        yield replace(layer, name=prefix + layer.name) if prefix else layer
+        inner = inner_model(layer)
+        if inner is not None:
+            children = [child for child in inner.children.values() if child.class_name != "InputLayer"]
+            yield from with_inner_layers(children, f"{prefix}{layer.name}/")
+
+
+def inner_model(layer: Layer) -> Layer | None:
+    """The model `layer` is, or wraps in TimeDistributed, when it is a model used as a layer; else None."""
+    if layer.class_name in NESTED_MODELS:
+        return layer
+    wrapped = layer.children.get("layer")
+    if layer.class_name == "TimeDistributed" and wrapped is not None and wrapped.class_name in NESTED_MODELS:
+        return wrapped
+    return None

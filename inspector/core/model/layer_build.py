@@ -21,10 +21,10 @@ from inspector.core.model.builtin_layers import (
     option_refusal,
     refusal,
 )
-from inspector.core.model.canonical import Call, Layer, frozen_mapping
+from inspector.core.model.canonical import NESTED_MODELS, Call, Layer, frozen_mapping
 from inspector.core.model.dialects import normalize_layer
 from inspector.core.model.layer_weights import assign, raw_roles
-from inspector.core.model.nested import NESTED_MODELS, nested_layers
+from inspector.core.model.nested import nested_layers
 
 ACTIVATION_KEYS = ("activation", "recurrent_activation")
 

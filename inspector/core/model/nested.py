@@ -19,11 +19,11 @@ from typing import Any
 from inspector.core.errors import UnsupportedModel
 from inspector.core.io import keras3_store
 from inspector.core.io.containers import StoredWeight, keras3_store_path
-from inspector.core.model.canonical import Call, Layer
+from inspector.core.model.canonical import NESTED_MODELS, Call, Layer
 from inspector.core.model.dialects import CELL_CLASSES
 from inspector.core.model.graph_config import LayerEntry, read_graph
 from inspector.core.model.layer_weights import roles_for
-from inspector.core.model.weight_matching import NESTED_MODELS, declares_weights
+from inspector.core.model.weight_matching import declares_weights
 
 Build = Callable[[str, str, dict[str, Any], list[StoredWeight], int, tuple[Call, ...]], Layer]
 

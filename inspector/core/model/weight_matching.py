@@ -18,10 +18,10 @@ from typing import Any
 
 from inspector.core.errors import UnsupportedModel
 from inspector.core.io.containers import StoredWeight
+from inspector.core.model.canonical import NESTED_MODELS
 from inspector.core.model.dialects import CELL_CLASSES, normalize_layer
 from inspector.core.model.layer_weights import KERAS1_SPLIT, roles_for
 
-NESTED_MODELS = ("Sequential", "Functional", "Model")
 NO_WEIGHTS = ("its config says it has weights but the file holds none for it (the file is incomplete or stores "
               "them in a layout LSTM Inspector does not know), so it cannot run")
 GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}

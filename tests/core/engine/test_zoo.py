@@ -21,6 +21,7 @@ from inspector.core.engine import run
 from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer, Model
 from inspector.core.model.load import open_model
+from tests.zoo.cache import load_arrays
 from tests.zoo.recipes import all_recipes
 
 ATOL = 1e-5
@@ -47,11 +48,6 @@ def cases() -> list[Any]:
 def zoo_by_key(keras_zoo: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(entry["id"], entry["runtime"]): entry for entry in keras_zoo}
 
-
-def load_arrays(path) -> list[np.ndarray]:
-    with np.load(path) as data:
-        prefix = data.files[0].rstrip("0123456789") if data.files else ""
-        return [data[f"{prefix}{k}"] for k in range(len(data.files))]
 
 
 @pytest.mark.parametrize("recipe_id, runtime, kind", cases())

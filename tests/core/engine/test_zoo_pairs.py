@@ -3,7 +3,6 @@ Keras saved from the same model) run as Keras ran the model."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,16 +10,12 @@ import pytest
 
 from inspector.core.engine import run
 from inspector.core.model.load import open_model
+from tests.zoo.cache import load_arrays
 
 ATOL = 1e-5
 WEIGHTS = ("weights_h5", "weights_only_h5")
 ARCHITECTURES = ("architecture_json", "keras", "h5")
 
-
-def load_arrays(path: Path) -> list[np.ndarray]:
-    with np.load(path) as data:
-        prefix = data.files[0].rstrip("0123456789") if data.files else ""
-        return [data[f"{prefix}{k}"] for k in range(len(data.files))]
 
 
 def test_every_weights_only_file_runs_with_its_architecture(keras_zoo: list[dict[str, Any]]) -> None:
