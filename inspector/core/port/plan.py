@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from inspector.core.engine.graph import Step, check_runnable
 from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer, Model
+from inspector.core.port.inline import inline_nested
 from inspector.core.port.names import Identifiers
 from inspector.core.port.numpy.spatial import SPATIAL
 from inspector.core.port.support import LANGUAGE_TITLES, refusal, stream_blocker
@@ -77,6 +78,7 @@ def plan_port(model: Model, language: str) -> PortPlan:
     """The plan for `language`, or UnsupportedModel naming the first layer it cannot port."""
     if language not in LANGUAGES:
         raise UnsupportedModel(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
+    model = inline_nested(model)  # models used as layers, written out as their layers
     steps = check_runnable(model)
     for step in steps:
         reason = refusal(step.layer, language, model.keras_major)
