@@ -23,15 +23,15 @@ COMMON = (
     *IDENTITIES, *RECURRENT, *MERGES, "Bidirectional", "TimeDistributed", "Dense", "Activation", "Embedding",
     "Masking", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape", "Permute", "RepeatVector",
     "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
-    "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
+    "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU", "Dot", "Attention", "AdditiveAttention",
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 ATTENTION_HEADS = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS, "PReLU", "Attention", "AdditiveAttention", "Dot",
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS,
                                   "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
-                      "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
-NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, *STATISTICS, "Flatten", "Reshape", "PReLU")  # per time step
+                      "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU")
+NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, *STATISTICS, "Flatten", "Reshape")  # per time step
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
             "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
             "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
