@@ -44,8 +44,8 @@ def activation_recipes() -> list[Recipe]:
             L.PReLU(shared_axes=[2]), L.Dense(2)]), (floats(*SHAPE, scale=1.5),),
             ("prelu", "shared_axes", "timedistributed", "reshape", "dense")),
         Recipe("td_prelu_lstm", seq(SHAPE, lambda L: [
-            L.TimeDistributed(L.Dense(4)), L.TimeDistributed(L.PReLU()), L.LSTM(3)]),
-            (floats(*SHAPE, scale=1.5),), ("prelu", "timedistributed", "dense", "lstm")),
+            L.TimeDistributed(L.Dense(4)), L.TimeDistributed(L.PReLU()), L.PReLU(shared_axes=[1]), L.LSTM(3)]),
+            (floats(*SHAPE, scale=1.5),), ("prelu", "shared_axes", "timedistributed", "dense", "lstm")),
     ]
     return out
 
