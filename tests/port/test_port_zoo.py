@@ -13,13 +13,15 @@ must name the layer and the language.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from inspector.core.model.load import open_model
-from inspector.core.port.plan import LANGUAGES
+from inspector.core.port.plan import LANGUAGES, plan_port
 from inspector.core.port.support import LANGUAGE_TITLES, SUPPORTED
 from tests.port.porting import Case, assert_matches_keras, port_all, require_tools
 from tests.zoo.cache import load_arrays
@@ -71,3 +73,14 @@ def test_zoo_port_matches_keras(language: str, recipe_id: str, runtime: str, ker
                 assert any(p in case.refusal for p in CONFIG_REFUSALS), f"unexpected refusal: {case.refusal}"
         return
     assert_matches_keras(case)
+
+
+def test_prelu_streams_only_with_its_alpha_shared_over_time(keras_zoo) -> None:
+    """PReLU(shared_axes=[1]) before an LSTM steps one time step at a time; an alpha per time step cannot."""
+    entry = next(e for e in keras_zoo if e["id"] == "td_prelu_lstm" and "h5" in e["files"])
+    model = open_model(entry["files"]["h5"])
+    assert plan_port(model, "c").streams
+    prelu = next(layer for layer in model.layers if layer.class_name == "PReLU")
+    per_step = replace(prelu, weights={"alpha": np.ones((6, 4), np.float32)})
+    changed = replace(model, layers=tuple(per_step if layer is prelu else layer for layer in model.layers))
+    assert "alpha per time step" in plan_port(changed, "c").stream_reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.zoo.spec import Builder, Recipe, floats, tokens
+from tests.zoo.spec import Builder, InputSpec, Recipe, floats, tokens
 
 SHAPE = (6, 3)
 ATTENTION_NOTE = ("Keras 3.15 cannot load its own legacy .h5 of a dot-score Attention "
@@ -46,6 +46,8 @@ def merge_recipes() -> list[Recipe]:
         ("dot_axes_1_1", lambda L: L.Dot(axes=(1, 1)), (SHAPE, (6, 4))),
         ("dot_vectors_normalize", lambda L: L.Dot(axes=1, normalize=True), ((5,), (5,))),
         ("dot_vectors", lambda L: L.Dot(axes=-1), ((5,), (5,))),
+        ("dot_axes_negative_normalize", lambda L: L.Dot(axes=(-2, 1), normalize=True), (SHAPE, (6, 4))),
+        ("dot_matrix_vector", lambda L: L.Dot(axes=(2, 1)), (SHAPE, (3,))),
     ]
     out += [Recipe(name, two_inputs(make, shapes, head=None),
                    tuple(floats(*s) for s in shapes),
@@ -86,8 +88,53 @@ def attention_recipes() -> list[Recipe]:
         Recipe("lstm_causal_self_attention", lstm_self_attention(causal=True), (floats(*SHAPE),),
                ("attention", "score_dot", "use_causal_mask", "lstm", "globalaveragepooling1d", "dense",
                 UNLOADABLE), note=ATTENTION_NOTE),
+        Recipe("attention_embedding_causal_scores", embedded_attention(),
+               (tokens(7, 12, zero_steps=((0, 5, 7), (1, 4, 7))),),
+               ("attention", "score_dot", "use_scale", "dropout", "use_causal_mask", "return_attention_scores",
+                "embedding", "mask_zero", "multi_output", UNLOADABLE), note=ATTENTION_NOTE),
+        Recipe("attention_concat_masked_key", masked_attention(additive=False), MASKED_QVK,
+               ("attention", "score_concat", "use_scale", "dropout", "masking", "key_input",
+                "return_attention_scores", "multi_output")),
+        Recipe("additive_attention_masked_causal", masked_attention(additive=True), MASKED_QVK,
+               ("additiveattention", "use_scale", "dropout", "masking", "key_input", "use_causal_mask",
+                "return_attention_scores", "multi_output")),
     ]
     return out
+
+
+# query [4, 3] and value [6, 3] padded at the end (Masking hides those steps), an unmasked key [6, 3]
+MASKED_QVK = (InputSpec((4, 3), zero_steps=((0, 3, 4),)), InputSpec((6, 3), zero_steps=((0, 4, 6), (1, 5, 6))),
+              floats(6, 3))
+
+
+def embedded_attention() -> Builder:
+    """Self-attention over Embedding(mask_zero) vectors: padding and causal masks, dropout (inert), the
+    scores as a second output; the attention is the output (see mha_masked_causal)."""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        ids = keras.Input(shape=(7,), dtype="int32")
+        h = L.Embedding(12, 4, mask_zero=True)(ids)
+        out, scores = L.Attention(use_scale=True, dropout=0.5)([h, h], use_causal_mask=True,
+                                                                 return_attention_scores=True)
+        return keras.Model(ids, [out, scores])
+
+    return build
+
+
+def masked_attention(additive: bool) -> Builder:
+    """Masked query and value with a key of their own; AdditiveAttention also causal."""
+
+    def build(keras: Any) -> Any:
+        L = keras.layers
+        query, value, key = keras.Input(shape=(4, 3)), keras.Input(shape=(6, 3)), keras.Input(shape=(6, 3))
+        layer = (L.AdditiveAttention(dropout=0.3) if additive
+                 else L.Attention(use_scale=True, score_mode="concat", dropout=0.3))
+        out, scores = layer([L.Masking()(query), L.Masking()(value), key], return_attention_scores=True,
+                            use_causal_mask=additive)
+        return keras.Model([query, value, key], [out, scores])
+
+    return build
 
 
 def unloadable(tags: tuple[str, ...]) -> tuple[str, ...]:

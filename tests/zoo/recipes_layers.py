@@ -38,6 +38,14 @@ def activation_recipes() -> list[Recipe]:
             ("dense", "activation_selu", "hard_sigmoid", "activation_softmax")),
         Recipe("activation_layers", activation_layers(), (floats(*SHAPE, scale=1.5),),
                ("leakyrelu", "relu_layer", "elu_layer", "prelu", "softmax_layer", "dense")),
+        Recipe("prelu_alpha_shapes", seq(SHAPE, lambda L: [
+            L.Dense(4), L.PReLU(), L.Reshape((6, 2, 2)), L.PReLU(shared_axes=[1, 3]), L.Reshape((6, 4)),
+            L.TimeDistributed(L.PReLU()), L.TimeDistributed(L.PReLU(shared_axes=[1])),
+            L.PReLU(shared_axes=[2]), L.Dense(2)]), (floats(*SHAPE, scale=1.5),),
+            ("prelu", "shared_axes", "timedistributed", "reshape", "dense")),
+        Recipe("td_prelu_lstm", seq(SHAPE, lambda L: [
+            L.TimeDistributed(L.Dense(4)), L.TimeDistributed(L.PReLU()), L.PReLU(shared_axes=[1]), L.LSTM(3)]),
+            (floats(*SHAPE, scale=1.5),), ("prelu", "shared_axes", "timedistributed", "dense", "lstm")),
     ]
     return out
 

@@ -24,6 +24,7 @@ KINDS = {"LSTM": "KIND_LSTM", "GRU": "KIND_GRU", "SimpleRNN": "KIND_SIMPLE_RNN"}
 MERGE_OPS = {"Add": "MERGE_ADD", "Subtract": "MERGE_SUBTRACT", "Multiply": "MERGE_MULTIPLY",
              "Average": "MERGE_ADD", "Maximum": "MERGE_MAXIMUM", "Minimum": "MERGE_MINIMUM"}
 PADDINGS = {"valid": "PAD_VALID", "same": "PAD_SAME", "causal": "PAD_CAUSAL"}
+SCORE_MODES = {"dot": "SCORE_DOT", "concat": "SCORE_CONCAT"}  # Attention's; AdditiveAttention: SCORE_ADDITIVE
 NONE = "NONE"
 
 
@@ -94,6 +95,10 @@ def emit(prog: Program, step: PortStep, plan: PortPlan) -> None:
         _bidirectional(prog, step, plan)
     elif layer.class_name in ELEMENTWISE_MERGES:
         _merge(prog, step)
+    elif layer.class_name == "Dot":
+        _dot(prog, step, plan)
+    elif layer.class_name in ("Attention", "AdditiveAttention"):
+        _attention(prog, step)
     elif layer.class_name == "Concatenate":
         axis = int(layer.config.get("axis", -1))
         acc = ins[0].var
@@ -176,6 +181,9 @@ def _shapes_and_activations(prog: Program, layer: Layer, ident: str, x: str) -> 
         return "leaky_relu", (x, float(config.get("alpha", 1.0)), 1, 0.0)
     if name == "ThresholdedReLU":
         return "leaky_relu", (x, 0.0, 2, float(config.get("theta", 1.0)))
+    if name == "PReLU":  # alpha [*input_shape[1:]], shared axes of size 1 (inside TimeDistributed: per step)
+        alpha = layer.weights["alpha"]
+        return "prelu", (x, _weight(prog, f"{ident}_alpha", alpha), alpha.ndim, tuple(int(d) for d in alpha.shape))
     return _conv(prog, layer, ident, x)
 
 
@@ -210,6 +218,32 @@ def _merge(prog: Program, step: PortStep) -> None:
         acc = target
     if step.layer.class_name == "Average":
         prog.calls.append(Call((out,), "scale", (acc, float(len(ins)))))
+
+
+def _dot(prog: Program, step: PortStep, plan: PortPlan) -> None:
+    """Keras Dot: axes an int (both inputs) or a pair, negative from the end (the runtime resolves them)."""
+    config = step.layer.config
+    axes = config.get("axes", -1)
+    ax, ay = (int(a) for a in axes) if isinstance(axes, (list, tuple)) else (int(axes), int(axes))
+    prog.calls.append(Call((step.outputs[0].var,), "dot", (step.inputs[0].var, step.inputs[1].var, ax, ay,
+                                                           int(bool(config.get("normalize"))),
+                                                           int(plan.model.keras_major >= 3))))
+
+
+def _attention(prog: Program, step: PortStep) -> None:
+    """Attention / AdditiveAttention: inputs [query, value] or [query, value, key]; the query and value
+    masks; outputs the result and the attention weights (the second output of return_attention_scores)."""
+    layer, config, ins = step.layer, step.layer.config, step.inputs
+    weight = lambda role: _weight(prog, f"{step.ident}_{role}", layer.weights.get(role))  # noqa: E731
+    additive = layer.class_name == "AdditiveAttention"
+    mode = "SCORE_ADDITIVE" if additive else SCORE_MODES[str(config.get("score_mode", "dot"))]
+    scale = weight("scale") if not additive or config.get("use_scale", True) else None
+    key = ins[2] if len(ins) > 2 else ins[1]
+    causal = int(bool(config.get("use_causal_mask") or config.get("causal")))
+    outs = [t.var for t in step.outputs] + [f"{step.ident}_weights"] * (2 - len(step.outputs))
+    prog.calls.append(Call(tuple(outs), "attention", (ins[0].var, ins[1].var, key.var, mask_arg(ins[0]),
+                                                      mask_arg(ins[1]), mode, scale,
+                                                      weight("concat_score_weight"), causal)))
 
 
 def _direction(prog: Program, cell: Layer, name: str) -> RNNSpec:

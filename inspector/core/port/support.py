@@ -23,18 +23,18 @@ COMMON = (
     *IDENTITIES, *RECURRENT, *MERGES, "Bidirectional", "TimeDistributed", "Dense", "Activation", "Embedding",
     "Masking", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape", "Permute", "RepeatVector",
     "Conv1D", "MaxPooling1D", "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
-    "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax",
+    "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU", "Dot", "Attention", "AdditiveAttention",
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 ATTENTION_HEADS = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS, "PReLU", "Attention", "AdditiveAttention", "Dot",
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS,
                                   "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
 TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
-                      "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
-NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, *STATISTICS, "Flatten", "Reshape", "PReLU")  # per time step
+                      "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU")
+NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, *STATISTICS, "Flatten", "Reshape")  # per time step
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
             "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
-            "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax")
+            "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU")
 
 
 def refusal(layer: Layer, language: str, keras_major: int) -> str:
@@ -90,4 +90,12 @@ def stream_blocker(plan: PortPlan) -> str:
             return f"layer {step.ident} takes its initial state from other layers"
         if layer.class_name == "Concatenate" and int(layer.config.get("axis", -1)) not in (-1, 2):
             return f"layer {step.ident} concatenates along time"
+        if layer.class_name == "PReLU" and _alpha_per_step(layer):
+            return f"layer {step.ident} (PReLU) has an alpha per time step (its shared_axes leave out the time axis)"
     return ""
+
+
+def _alpha_per_step(layer: Layer) -> bool:
+    """PReLU's alpha is [*input_shape[1:]]: on a sequence its first axis is time, of size 1 when shared."""
+    alpha = layer.weights["alpha"]
+    return alpha.ndim > 1 and alpha.shape[0] != 1

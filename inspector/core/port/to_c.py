@@ -24,7 +24,8 @@ ERRORS = {"MODEL_ERR_SCRATCH": "the scratch array is too small",
           "MODEL_ERR_TOKEN": "a token id is outside the vocabulary",
           "MODEL_ERR_UNSUPPORTED": "normalization over an axis other than the last"}
 CONSTANTS = ("KIND_LSTM", "KIND_GRU", "KIND_SIMPLE_RNN", "MERGE_ADD", "MERGE_SUBTRACT", "MERGE_MULTIPLY",
-             "MERGE_MAXIMUM", "MERGE_MINIMUM", "PAD_VALID", "PAD_SAME", "PAD_CAUSAL")
+             "MERGE_MAXIMUM", "MERGE_MINIMUM", "PAD_VALID", "PAD_SAME", "PAD_CAUSAL",
+             "SCORE_DOT", "SCORE_CONCAT", "SCORE_ADDITIVE")
 ACTIVATIONS = ("linear", "tanh", "sigmoid", "hard_sigmoid_keras2", "hard_sigmoid_keras3", "relu", "relu6", "softmax",
                "log_softmax", "elu", "selu", "softplus", "softsign", "exponential", "swish", "silu", "hard_silu",
                "mish", "gelu", "leaky_relu", "celu", "log_sigmoid", "sparse_plus", "squareplus", "tanh_shrink",
@@ -76,8 +77,8 @@ def statement(call: Call) -> str:
         return f"tensor {call.outs[0]} = {args};"
     if call.fn == "flatten":
         return f"tensor {call.outs[0]} = flatten({args});"
-    if call.fn == "masking":
-        return f"tensor {call.outs[1]}; tensor {call.outs[0]} = masking(a, {args}, &{call.outs[1]});"
+    if len(call.outs) == 2:  # masking, attention: the second output through a pointer
+        return f"tensor {call.outs[1]}; tensor {call.outs[0]} = {call.fn}(a, {args}, &{call.outs[1]});"
     if call.fn == "rnn":
         y, h, c = call.outs
         return f"tensor {y}, {h}, {c}; rnn(a, {args}, &{y}, &{h}, &{c});"

@@ -409,6 +409,98 @@ static tensor scale(arena *a, tensor x, float factor) {
     return y;
 }
 
+/* ---- Dot and attention: products over one axis of two tensors ---- */
+
+/* Keras Dot's l2 normalisation along axis: Keras 3 ops.normalize x * min(1 / sqrt(sum x^2), 1e7);
+   tf.keras l2_normalize x / sqrt(max(sum x^2, 1e-12)) */
+static tensor l2_normalize_axis(arena *a, tensor x, int axis, int keras3) {
+    tensor y = tnew(a, x.rank, x.shape); size_t o, i, k, n = (size_t)x.shape[axis], inner = 1, outer;
+    int d;
+    for (d = axis + 1; d < x.rank; d++) inner *= (size_t)x.shape[d];
+    if (!y.data) return y;
+    outer = tsize(&x) / (n * inner);
+    for (o = 0; o < outer; o++)
+        for (i = 0; i < inner; i++) {
+            const float *v = x.data + o * n * inner + i; float sum = 0.0f, factor;
+            for (k = 0; k < n; k++) sum += v[k * inner] * v[k * inner];
+            factor = keras3 ? fminf(1.0f / sqrtf(sum), 1e7f) : 1.0f / sqrtf(fmaxf(sum, 1e-12f));
+            for (k = 0; k < n; k++) y.data[o * n * inner + i + k * inner] = v[k * inner] * factor;
+        }
+    return y;
+}
+
+/* Keras batch_dot: per sample, x's axis ax contracted with y's axis ay (negative: from the end);
+   the output keeps x's other axes, then y's ([batch, 1] when none is left) */
+static tensor dot(arena *a, tensor x, tensor y, int ax, int ay, int normalize, int keras3) {
+    int n[MODEL_MAX_RANK], r = 1, d, ia = ((ax % x.rank) + x.rank) % x.rank, ib = ((ay % y.rank) + y.rank) % y.rank;
+    size_t s, i, j, k, B = (size_t)x.shape[0], len = (size_t)x.shape[ia], qx = 1, qy = 1, I, J;
+    tensor z;
+    n[0] = x.shape[0];
+    for (d = 1; d < x.rank && r < MODEL_MAX_RANK; d++) if (d != ia) n[r++] = x.shape[d];
+    for (d = 1; d < y.rank && r < MODEL_MAX_RANK; d++) if (d != ib) n[r++] = y.shape[d];
+    if (r == 1) n[r++] = 1;
+    z = tnew(a, r, n);
+    if (ia == 0 || ib == 0 || x.rank + y.rank - 3 > MODEL_MAX_RANK || x.shape[ia] != y.shape[ib]
+        || x.shape[0] != y.shape[0]) { fail(a, MODEL_ERR_SHAPE); return z; }
+    if (normalize) { x = l2_normalize_axis(a, x, ia, keras3); y = l2_normalize_axis(a, y, ib, keras3); }
+    if (!z.data || !x.data || !y.data) return z;
+    for (d = ia + 1; d < x.rank; d++) qx *= (size_t)x.shape[d];
+    for (d = ib + 1; d < y.rank; d++) qy *= (size_t)y.shape[d];
+    I = tsize(&x) / (B * len); J = tsize(&y) / (B * len);
+    for (s = 0; s < B; s++)
+        for (i = 0; i < I; i++)
+            for (j = 0; j < J; j++) {
+                const float *p = x.data + (s * I + i - i % qx) * len + i % qx;
+                const float *q = y.data + (s * J + j - j % qy) * len + j % qy;
+                float sum = 0.0f;
+                for (k = 0; k < len; k++) sum += p[k * qx] * q[k * qy];
+                z.data[(s * I + i) * J + j] = sum;
+            }
+    return z;
+}
+
+/* Attention (Luong: SCORE_DOT, SCORE_CONCAT) and AdditiveAttention (Bahdanau: SCORE_ADDITIVE) at inference
+   (dropout is inert): scores of every query step against every key step; a step the value mask or the
+   causal mask hides gets score - 1e9 (in float32, as Keras); softmax over the value steps; the weighted
+   sum of the values; query steps the query mask hides output zeros. *weights: the attention weights. */
+static tensor attention(arena *a, tensor q, tensor v, tensor k, tensor q_mask, tensor v_mask, int mode,
+                        const float *scale, const float *weight, int causal, tensor *weights) {
+    int n[3], b, i, j, c, B = q.shape[0], Tq = q.shape[1], d = q.shape[2], Tv = v.shape[1], dv = v.shape[2];
+    tensor out;
+    n[0] = B; n[1] = Tq; n[2] = dv;
+    out = tnew(a, 3, n);
+    n[2] = Tv;
+    *weights = tnew(a, 3, n);
+    if (q.rank != 3 || v.rank != 3 || k.rank != 3 || k.shape[1] != Tv || k.shape[2] != d) {
+        fail(a, MODEL_ERR_SHAPE); return out;
+    }
+    if (!out.data || !weights->data) return out;
+    for (b = 0; b < B; b++)
+        for (i = 0; i < Tq; i++) {
+            float *w = weights->data + ((size_t)b * Tq + i) * Tv, *o = out.data + ((size_t)b * Tq + i) * dv;
+            const float *qi = q.data + ((size_t)b * Tq + i) * d;
+            for (j = 0; j < Tv; j++) {
+                const float *kj = k.data + ((size_t)b * Tv + j) * d;
+                float s = 0.0f;
+                for (c = 0; c < d; c++) {
+                    if (mode == SCORE_DOT) s += qi[c] * kj[c];
+                    else if (mode == SCORE_CONCAT) s += tanhf(scale ? scale[0] * (qi[c] + kj[c]) : qi[c] + kj[c]);
+                    else s += (scale ? scale[c] : 1.0f) * tanhf(qi[c] + kj[c]);
+                }
+                if (mode == SCORE_DOT && scale) s *= scale[0];
+                if (mode == SCORE_CONCAT) s *= weight[0];
+                w[j] = (v_mask.data && v_mask.data[(size_t)b * Tv + j] == 0.0f) || (causal && j > i) ? s - 1e9f : s;
+            }
+            act_apply(w, (size_t)Tv, Tv, ACT_SOFTMAX);
+            for (c = 0; c < dv; c++) {
+                float sum = 0.0f;
+                for (j = 0; j < Tv; j++) sum += w[j] * v.data[((size_t)b * Tv + j) * dv + c];
+                o[c] = q_mask.data && q_mask.data[(size_t)b * Tq + i] == 0.0f ? 0.0f : sum;
+            }
+        }
+    return out;
+}
+
 static tensor concat2(arena *a, tensor x, tensor y, int axis) {
     int n[MODEL_MAX_RANK], k; size_t outer = 1, px, py, o;
     tensor z;
@@ -547,6 +639,26 @@ static tensor leaky_relu(arena *a, tensor x, float slope, int elu, float theta) 
         float v = x.data[i];
         y.data[i] = elu == 1 ? (v > 0.0f ? v : slope * expm1f(v < 0.0f ? v : 0.0f))
                : elu == 2 ? (v > theta ? v : 0.0f) : (v >= 0.0f ? v : v * slope);
+    }
+    return y;
+}
+
+/* relu(x) - alpha * relu(-x); alpha's shape (its axes shared by Keras have size 1) matches x's last axes */
+static tensor prelu(arena *a, tensor x, const float *alpha, int rank, const int *shape) {
+    tensor y = tnew(a, x.rank, x.shape); size_t i; int d;
+    const int *dims = x.shape + x.rank - rank;
+    if (rank >= x.rank) { fail(a, MODEL_ERR_SHAPE); return y; }
+    for (d = 0; d < rank; d++)
+        if (shape[d] != 1 && shape[d] != dims[d]) { fail(a, MODEL_ERR_SHAPE); return y; }
+    if (!y.data) return y;
+    for (i = 0; i < tsize(&x); i++) {
+        size_t rest = i, at = 0, stride = 1; float v = x.data[i];
+        for (d = rank - 1; d >= 0; d--) {
+            if (shape[d] != 1) at += (rest % (size_t)dims[d]) * stride;
+            rest /= (size_t)dims[d];
+            stride *= (size_t)shape[d];
+        }
+        y.data[i] = (v > 0.0f ? v : 0.0f) - alpha[at] * (-v > 0.0f ? -v : 0.0f);
     }
     return y;
 }

@@ -388,6 +388,81 @@ function scale(x, factor) {
   return { data: x.data.map((v) => v / factor), shape: x.shape.slice() };
 }
 
+// ---- Dot and attention: products over one axis of two tensors ----
+
+// Keras Dot's l2 normalisation along axis: Keras 3 ops.normalize x * min(1 / sqrt(sum x^2), 1e7);
+// tf.keras l2_normalize x / sqrt(max(sum x^2, 1e-12))
+function l2NormalizeAxis(x, axis, keras3) {
+  const n = x.shape[axis], inner = size(x.shape.slice(axis + 1)), outer = x.data.length / (n * inner);
+  const y = tensor(x.shape.slice());
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+    const at = o * n * inner + i;
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += x.data[at + k * inner] ** 2;
+    sum = Math.fround(sum);
+    const factor = keras3 ? Math.min(1 / Math.sqrt(sum), 1e7) : 1 / Math.sqrt(Math.max(sum, 1e-12));
+    for (let k = 0; k < n; k++) y.data[at + k * inner] = x.data[at + k * inner] * factor;
+  }
+  return y;
+}
+
+// Keras batch_dot: per sample, x's axis ax contracted with y's axis ay (negative: from the end);
+// the output keeps x's other axes, then y's ([batch, 1] when none is left)
+function dot(x, y, ax, ay, normalize, keras3) {
+  const rx = x.shape.length, ry = y.shape.length, a = ((ax % rx) + rx) % rx, b = ((ay % ry) + ry) % ry;
+  if (a === 0 || b === 0 || x.shape[a] !== y.shape[b] || x.shape[0] !== y.shape[0]) {
+    fail(`dot: shapes ${x.shape} and ${y.shape} cannot be contracted over axes ${ax}, ${ay}`);
+  }
+  if (normalize) [x, y] = [l2NormalizeAxis(x, a, keras3), l2NormalizeAxis(y, b, keras3)];
+  const B = x.shape[0], n = x.shape[a], qx = size(x.shape.slice(a + 1)), qy = size(y.shape.slice(b + 1));
+  const I = x.data.length / (B * n), J = y.data.length / (B * n);
+  const rest = [...x.shape.slice(1, a), ...x.shape.slice(a + 1), ...y.shape.slice(1, b), ...y.shape.slice(b + 1)];
+  const z = tensor(rest.length ? [B, ...rest] : [B, 1]);
+  for (let s = 0; s < B; s++) for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) {
+    const xo = (s * I + i - (i % qx)) * n + (i % qx), yo = (s * J + j - (j % qy)) * n + (j % qy);
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += x.data[xo + k * qx] * y.data[yo + k * qy];
+    z.data[(s * I + i) * J + j] = sum;
+  }
+  return z;
+}
+
+// Attention (Luong: SCORE_DOT, SCORE_CONCAT) and AdditiveAttention (Bahdanau: SCORE_ADDITIVE) at inference
+// (dropout is inert): scores of every query step against every key step; a step the value mask or the
+// causal mask hides gets score - 1e9 (in float32, as Keras); softmax over the value steps; the weighted
+// sum of the values; query steps the query mask hides output zeros. Returns [output, attention weights].
+function attention(q, v, k, qMask, vMask, mode, scale, weight, causal) {
+  const [B, Tq, d] = q.shape, Tv = v.shape[1], dv = v.shape[2];
+  if (q.shape.length !== 3 || v.shape.length !== 3 || k.shape[1] !== Tv || k.shape[2] !== d) {
+    fail(`attention: query ${q.shape}, value ${v.shape} and key ${k.shape} do not fit`);
+  }
+  const out = tensor([B, Tq, dv]), weights = tensor([B, Tq, Tv]), w = weights.data;
+  for (let b = 0; b < B; b++) for (let i = 0; i < Tq; i++) {
+    const row = (b * Tq + i) * Tv, qo = (b * Tq + i) * d;
+    for (let j = 0; j < Tv; j++) {
+      const ko = (b * Tv + j) * d;
+      let s = 0;
+      for (let c = 0; c < d; c++) {
+        if (mode === SCORE_DOT) s += q.data[qo + c] * k.data[ko + c];
+        else if (mode === SCORE_CONCAT) s += Math.tanh(scale ? scale[0] * (q.data[qo + c] + k.data[ko + c]) : q.data[qo + c] + k.data[ko + c]);
+        else s += (scale ? scale[c] : 1) * Math.tanh(q.data[qo + c] + k.data[ko + c]);
+      }
+      if (mode === SCORE_DOT && scale) s *= scale[0];
+      if (mode === SCORE_CONCAT) s *= weight[0];
+      const hidden = (vMask && vMask.data[b * Tv + j] === 0) || (causal && j > i);
+      w[row + j] = hidden ? Math.fround(Math.fround(s) - 1e9) : s;
+    }
+    actApply(w, row, Tv, Tv, ACT_SOFTMAX);
+    const keep = !qMask || qMask.data[b * Tq + i] !== 0;
+    for (let c = 0; c < dv; c++) {
+      let sum = 0;
+      for (let j = 0; j < Tv; j++) sum += w[row + j] * v.data[(b * Tv + j) * dv + c];
+      out.data[(b * Tq + i) * dv + c] = keep ? sum : 0;
+    }
+  }
+  return [out, weights];
+}
+
 function concat2(x, y, axis) {
   axis = axis < 0 ? axis + x.shape.length : axis;
   const shape = x.shape.slice();
@@ -480,6 +555,24 @@ function reluLayer(x, slope, hasMax, top, threshold) {
 function leakyRelu(x, slope, kind, theta) {
   return { shape: x.shape.slice(), data: x.data.map((v) => (kind === 1 ? (v > 0 ? v : slope * Math.expm1(Math.min(v, 0)))
     : kind === 2 ? (v > theta ? v : 0) : v >= 0 ? v : v * slope)) };
+}
+
+// relu(x) - alpha * relu(-x); alpha's shape (its axes shared by Keras have size 1) matches x's last axes
+function prelu(x, alpha, rank, shape) {
+  const r = x.shape.length, dims = x.shape.slice(r - rank);
+  if (rank >= r || shape.some((n, d) => n !== 1 && n !== dims[d])) fail(`prelu: alpha ${shape} does not fit ${x.shape}`);
+  const y = tensor(x.shape.slice());
+  for (let i = 0; i < x.data.length; i++) {
+    let rest = i, at = 0, stride = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      if (shape[d] !== 1) at += (rest % dims[d]) * stride;
+      rest = Math.floor(rest / dims[d]);
+      stride *= shape[d];
+    }
+    const v = x.data[i];
+    y.data[i] = Math.max(v, 0) - alpha[at] * Math.max(-v, 0);
+  }
+  return y;
 }
 
 // ---- 1-d convolution and pooling, channels_last, TensorFlow's padding ----
