@@ -29,7 +29,7 @@ from pathlib import Path
 from inspector import APP_ID
 from inspector.core.errors import InspectorError
 
-DESKTOP = resources.files("inspector.resources.desktop")
+DESKTOP_PACKAGE = "inspector.resources.desktop"  # imported only when install-desktop runs
 ICON_NAME = "lstm-inspector"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
@@ -140,7 +140,7 @@ def refresh_databases(data: Path) -> None:
 
 def _shipped(name: str) -> Path:
     """A file of inspector.resources.desktop; a clear message when this installation lacks it."""
-    path = Path(str(DESKTOP / name))
+    path = Path(str(resources.files(DESKTOP_PACKAGE) / name))
     if not path.is_file():
         raise InspectorError(f"this installation of LSTM Inspector lacks its desktop file {name} ({path}); "
                              "reinstall the package")

@@ -92,7 +92,6 @@ class _Turns(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.waiting: deque[DrawInSteps] = deque()
-        self.resting = False
         self.timer = QTimer(self, singleShot=True, interval=0, timeout=self._turn)
 
     def ask(self, drawing: DrawInSteps) -> None:
@@ -105,15 +104,7 @@ class _Turns(QObject):
         if drawing in self.waiting:
             self.waiting.remove(drawing)
 
-    def rest(self) -> None:
-        """Leave the next turn empty: the paint a thawed widget asked for gets a turn to itself."""
-        self.resting = True
-
     def _turn(self) -> None:
-        if self.resting:
-            self.resting = False
-            self.timer.start()
-            return
         while self.waiting and sip.isdeleted(self.waiting[0]):  # its view was deleted: nothing to draw into
             self.waiting.popleft()
         if self.waiting:
@@ -138,8 +129,5 @@ def frozen(widget: QWidget) -> Iterator[None]:
     try:
         yield
     finally:
-        try:
+        if not sip.isdeleted(widget):  # else the window was deleted meanwhile: nothing left to paint
             widget.setUpdatesEnabled(True)
-        except RuntimeError:  # the window closed meanwhile: nothing left to paint
-            pass
-        _turns().rest()  # the next drawing part waits a turn: it never adds up with this paint
