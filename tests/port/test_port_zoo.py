@@ -25,7 +25,7 @@ from inspector.core.port.support import LANGUAGE_TITLES, SUPPORTED
 from tests.port.porting import Case, assert_matches_keras, port_all, require_tools
 from tests.zoo.recipes import all_recipes
 
-CONFIG_REFUSALS = ("is not generated", "only Permute((2, 1))")
+CONFIG_REFUSALS = ("is not generated",)
 _ported: dict[str, dict[str, Case]] = {}
 
 
