@@ -27,7 +27,7 @@ from tests.port.porting import Case, assert_matches_keras, port_all, require_too
 from tests.zoo.cache import load_arrays
 from tests.zoo.recipes import all_recipes
 
-CONFIG_REFUSALS = ("is not generated", "only Permute((2, 1))")
+CONFIG_REFUSALS = ("is not generated",)
 _ported: dict[str, dict[str, Case]] = {}
 
 

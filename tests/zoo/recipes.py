@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.zoo import (
+    recipes_axes,
     recipes_graph,
     recipes_layers,
     recipes_rnn,
@@ -22,6 +23,7 @@ def all_recipes() -> list[Recipe]:
         *recipes_graph.recipes(),
         *recipes_spatial.recipes(),
         *recipes_sequence_layers.recipes(),
+        *recipes_axes.recipes(),
     ]
     ids = [r.id for r in recipes]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

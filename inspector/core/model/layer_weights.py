@@ -56,6 +56,8 @@ def roles_for(class_name: str, config: dict[str, Any]) -> list[str]:
         return ["embeddings"]
     if class_name == "BatchNormalization":
         return _flagged(config, [("scale", "gamma"), ("center", "beta")]) + ["moving_mean", "moving_variance"]
+    if class_name == "LayerNormalization" and config.get("rms_scaling"):  # Keras 3: gamma always, never beta
+        return ["gamma"]
     if class_name in ("LayerNormalization", "GroupNormalization"):
         return _flagged(config, [("scale", "gamma"), ("center", "beta")])
     if class_name == "RMSNormalization":

@@ -8,7 +8,6 @@ arguments and semantics in both languages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 
 from inspector.core.model.canonical import Layer
 from inspector.core.model.gates import GATES
+from inspector.core.port.axes import axes_call
 from inspector.core.port.plan import ELEMENTWISE_MERGES, PortPlan, PortStep, Tensor, applied_mask
 from inspector.core.port.support import IDENTITIES
 from inspector.core.port.weights import fused_recurrent
@@ -139,25 +139,15 @@ def per_tensor(prog: Program, layer: Layer, ident: str, x: str, axis_shift: int)
                          act(config.get("activation")))
     if name == "Activation":
         return "activation", (x, act(config.get("activation")))
-    if name == "Softmax":
-        return "activation", (x, "ACT_SOFTMAX")
     if name in IDENTITIES:
         return "identity", (x,)
     if name == "TimeDistributed":
         return per_tensor(prog, layer.children["layer"], f"{ident}_layer", x, 1)
-    if name == "BatchNormalization":
-        return "batch_norm", (x, _axis(config, axis_shift), weight("gamma"), weight("beta"), weight("moving_mean"),
-                              weight("moving_variance"), float(config.get("epsilon", 1e-3)))
-    if name == "LayerNormalization":
-        return "layer_norm", (x, _axis(config, axis_shift), weight("gamma"), weight("beta"),
-                              float(config.get("epsilon", 1e-3)), int(bool(config.get("rms_scaling"))))
+    # normalizations, Softmax, Rescaling and Permute: over any axes (axes.py)
+    over_axes = axes_call(layer, x, axis_shift, lambda role, array: _weight(prog, f"{ident}_{role}", array))
+    if over_axes:
+        return over_axes
     return _shapes_and_activations(prog, layer, ident, x)
-
-
-def _axis(config: Mapping[str, Any], shift: int) -> int:
-    axis = config.get("axis", -1)
-    axis = int(axis[0]) if isinstance(axis, (list, tuple)) else int(axis)
-    return axis + shift if axis >= 0 else axis
 
 
 def _shapes_and_activations(prog: Program, layer: Layer, ident: str, x: str) -> tuple[str, tuple]:
@@ -167,8 +157,6 @@ def _shapes_and_activations(prog: Program, layer: Layer, ident: str, x: str) -> 
     if name == "Reshape":
         target = [int(v) for v in config["target_shape"]]
         return "reshaped", (x, len(target), tuple(target))
-    if name == "Permute":
-        return "permute3", (x,)
     if name == "RepeatVector":
         return "repeat_vector", (x, int(config["n"]))
     if name == "ReLU":

@@ -25,6 +25,22 @@ def layer_notes(layer: Layer) -> list[str]:
         notes.append("identity at inference (Keras calls it with training=False)")
     if layer.class_name == "BatchNormalization":
         notes.append("inference: moving mean and variance, x * gamma / sqrt(var + eps) + (beta - mean * ...)")
+    notes += _axes_notes(layer)
+    return notes
+
+
+def _axes_notes(layer: Layer) -> list[str]:
+    name, config = layer.class_name, layer.config
+    notes = []
+    if name in ("BatchNormalization", "LayerNormalization", "RMSNormalization", "Softmax") and config.get(
+            "axis", -1) not in (-1, [-1]):
+        notes.append(f"over axis {config.get('axis')} (0 is the batch); a parameter per position along it")
+    if name == "LayerNormalization" and config.get("rms_scaling"):
+        notes.append("rms_scaling: x / sqrt(variance + eps) * gamma, the variance about the mean, no centring (Keras 3)")
+    if name == "RMSNormalization":
+        notes.append("x / sqrt(mean(x^2) + eps), times scale broadcast as stored (numpy rules, as Keras 3)")
+    if name == "Rescaling":
+        notes.append("x * scale + offset, both broadcast onto x (numpy rules)")
     return notes
 
 

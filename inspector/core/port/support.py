@@ -6,10 +6,11 @@ refused with the reason (`refusal`). `stream_blocker` says why a model has no st
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from inspector.core.engine.layers.core import IDENTITIES  # inert at inference: dropout, noise, augmentation
 from inspector.core.model.canonical import Layer
+from inspector.core.port.axes import AXES_LAYERS, batch_axis_refusal, step_reason
 from inspector.core.port.numpy.spatial import SPATIAL
 from inspector.core.port.numpy.statistics import STATISTICS
 
@@ -27,14 +28,17 @@ COMMON = (
 )
 CONV_LSTM = ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
 ATTENTION_HEADS = ("MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention")
-SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS,
-                                  "RMSNormalization", "Rescaling")), "js": frozenset(COMMON), "c": frozenset(COMMON)}
-TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "Rescaling",
-                      "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU")
+OVER_AXES = ("RMSNormalization", "Rescaling")  # with COMMON's normalizations, Softmax and Permute: axes.py
+SUPPORTED = {"numpy": frozenset((*COMMON, *CONV_LSTM, *SPATIAL, *STATISTICS, *ATTENTION_HEADS, *OVER_AXES)),
+             "js": frozenset((*COMMON, *OVER_AXES)), "c": frozenset((*COMMON, *OVER_AXES))}
+TIME_DISTRIBUTABLE = (*IDENTITIES, "Dense", "Activation", "BatchNormalization", "LayerNormalization", "RMSNormalization",
+                      "Rescaling", "Permute", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU")
 NUMPY_TIME_DISTRIBUTABLE = (*TIME_DISTRIBUTABLE, *SPATIAL, *STATISTICS, "Flatten", "Reshape")  # per time step
+# per time step when their axes leave time alone (axes.step_reason): the normalizations, Softmax, Rescaling, Permute
 PER_STEP = (*IDENTITIES, *RECURRENT, "Dense", "Activation", "Embedding", "Masking", "TimeDistributed",
-            "BatchNormalization", "LayerNormalization", "Add", "Subtract", "Multiply", "Average", "Maximum",
-            "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU", "Softmax", "PReLU")
+            "BatchNormalization", "LayerNormalization", "RMSNormalization", "Rescaling", "Permute", "Add", "Subtract",
+            "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "ReLU", "LeakyReLU", "ELU", "ThresholdedReLU",
+            "Softmax", "PReLU")
 
 
 def refusal(layer: Layer, language: str, keras_major: int) -> str:
@@ -56,18 +60,9 @@ def refusal(layer: Layer, language: str, keras_major: int) -> str:
             return "data_format channels_first is not generated"
         if int(config.get("groups") or 1) != 1:
             return "grouped convolution is not generated"
-    if name == "Softmax" and language != "numpy" and config.get("axis", -1) not in (-1, [-1]):
-        return "Softmax over an axis other than the last is not generated"
-    if name == "Permute" and language != "numpy" and [int(d) for d in config.get("dims", ())] != [2, 1]:
-        return "only Permute((2, 1)) is generated"
-    if name in ("BatchNormalization", "LayerNormalization", "RMSNormalization") and language != "numpy" and len(
-            _axes(config.get("axis", -1))) != 1:
-        return "normalization over several axes is not generated"
+    if name in AXES_LAYERS and language != "numpy":  # any axes but the batch axis (axes.py)
+        return batch_axis_refusal(layer)
     return ""
-
-
-def _axes(axis: Any) -> list[int]:
-    return [int(a) for a in axis] if isinstance(axis, (list, tuple)) else [int(axis)]
 
 
 def stream_blocker(plan: PortPlan) -> str:
@@ -92,7 +87,7 @@ def stream_blocker(plan: PortPlan) -> str:
             return f"layer {step.ident} concatenates along time"
         if layer.class_name == "PReLU" and _alpha_per_step(layer):
             return f"layer {step.ident} (PReLU) has an alpha per time step (its shared_axes leave out the time axis)"
-    return ""
+    return step_reason(plan, TIME_DISTRIBUTABLE)
 
 
 def _alpha_per_step(layer: Layer) -> bool:

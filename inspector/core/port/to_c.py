@@ -22,7 +22,7 @@ MAX_RANK = 6
 ERRORS = {"MODEL_ERR_SCRATCH": "the scratch array is too small",
           "MODEL_ERR_SHAPE": "an input does not have the shape the model needs",
           "MODEL_ERR_TOKEN": "a token id is outside the vocabulary",
-          "MODEL_ERR_UNSUPPORTED": "normalization over an axis other than the last"}
+          "MODEL_ERR_UNSUPPORTED": "a layer's axes reach the batch axis (or time, in TimeDistributed)"}
 CONSTANTS = ("KIND_LSTM", "KIND_GRU", "KIND_SIMPLE_RNN", "MERGE_ADD", "MERGE_SUBTRACT", "MERGE_MULTIPLY",
              "MERGE_MAXIMUM", "MERGE_MINIMUM", "PAD_VALID", "PAD_SAME", "PAD_CAUSAL",
              "SCORE_DOT", "SCORE_CONCAT", "SCORE_ADDITIVE")
@@ -66,8 +66,8 @@ def arg(value: object) -> str:
         return str(int(value))
     if isinstance(value, float):
         return c_float(value)
-    if isinstance(value, tuple):
-        return "(const int[]){" + ", ".join(str(v) for v in value) + "}"
+    if isinstance(value, tuple):  # C99 has no empty array: a count of 0 goes with a placeholder
+        return "(const int[]){" + (", ".join(str(v) for v in value) or "0") + "}"
     return str(value)
 
 

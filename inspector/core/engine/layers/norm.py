@@ -9,6 +9,7 @@ import numpy as np
 
 from inspector.core.engine.context import Context
 from inspector.core.engine.registry import Array, Mask, register
+from inspector.core.errors import UnsupportedModel
 from inspector.core.model.canonical import Layer
 
 
@@ -107,9 +108,17 @@ def unit_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx
 
 @register("RMSNormalization")
 def rms_normalization(layer: Layer, inputs: list[Array], masks: list[Mask], ctx: Context) -> Array:
+    """Keras 3 `_rms_normalization`: the scale, [sizes along the sorted axes], multiplies by plain broadcasting
+    (over trailing axes that is along them; for others Keras fails, or uses the trailing axes when sizes agree)."""
     x = ctx.floats(inputs[0])
     axes = tuple(_axes(layer.config.get("axis", -1), x.ndim))
     mean_square = np.mean(np.square(x), axis=axes, keepdims=True)
     y = x * (1 / np.sqrt(mean_square + x.dtype.type(layer.config.get("epsilon", 1e-6))))
-    scale = _broadcast(ctx.weight(layer, "scale", required=False), list(axes), x.shape)
-    return y if scale is None else y * scale
+    scale = ctx.weight(layer, "scale", required=False)
+    if scale is None:
+        return y
+    try:
+        return np.multiply(y, scale)
+    except ValueError as error:  # as Keras: the scale does not broadcast onto the input
+        raise UnsupportedModel(f"layer {layer.name!r}: scale {scale.shape} does not broadcast onto "
+                               f"{x.shape} (Keras fails too)") from error

@@ -94,8 +94,8 @@ def _layer_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
 def _rms_norm(layer: Layer, weight: Callable[[str], str]) -> list[str]:
     axis, eps = _one_axis(layer.config.get("axis", -1)), float(layer.config.get("epsilon", 1e-6))
     lines = [f"y = x * (1 / np.sqrt(np.mean(np.square(x), axis={axis}, keepdims=True) + np.float32({eps!r})))"]
-    if "scale" in layer.weights:
-        lines.append(f"y = y * along({weight('scale')}, {axis}, x.shape)")
+    if "scale" in layer.weights:  # as Keras 3: the stored scale, by plain broadcasting
+        lines.append(f"y = y * {weight('scale')}")
     return lines
 
 

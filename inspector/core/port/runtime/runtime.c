@@ -534,40 +534,143 @@ static tensor mask_ones(arena *a, tensor m) {
     return z;
 }
 
-/* ---- normalization over the last axis ---- */
+/* ---- layers over chosen axes: the elements of x split into the positions along `axes` (inner, row-major
+   over the sorted axes: the index of a parameter per position, as Keras stores it) and along the other
+   axes (outer); an element is at span_at(outer, o) + span_at(inner, p). The first `lead` axes are the
+   batch (and time in TimeDistributed): no parameter or reduction reaches them. ---- */
 
-static int last_axis(arena *a, const tensor *x, int axis) {
-    if ((axis < 0 ? axis + x->rank : axis) != x->rank - 1) return fail(a, MODEL_ERR_UNSUPPORTED);
+typedef struct { int rank; int n[MODEL_MAX_RANK]; size_t stride[MODEL_MAX_RANK]; size_t count; } span;
+
+/* The offset of a span's k-th position (row-major). */
+static size_t span_at(const span *s, size_t k) {
+    size_t at = 0; int d;
+    if (s->rank == 1) return k * s->stride[0];
+    for (d = s->rank - 1; d >= 0; d--) { at += (k % (size_t)s->n[d]) * s->stride[d]; k /= (size_t)s->n[d]; }
+    return at;
+}
+
+/* Axis `axis` of size n and stride `stride` appended to s (merged with the previous one when contiguous). */
+static void span_add(span *s, int n, size_t stride) {
+    if (s->rank > 0 && s->stride[s->rank - 1] == (size_t)n * stride) {
+        s->n[s->rank - 1] *= n;
+        s->stride[s->rank - 1] = stride;
+    } else {
+        s->n[s->rank] = n; s->stride[s->rank] = stride; s->rank++;
+    }
+    s->count *= (size_t)n;
+}
+
+/* inner and outer spans of x for `axes` (negative from the end); 0 (err set) when an axis is a lead axis
+   or outside x (MODEL_ERR_UNSUPPORTED, MODEL_ERR_SHAPE), or when count (if not 0), the parameters per
+   position, is not the number of positions along the axes (MODEL_ERR_SHAPE) */
+static int over_axes(arena *a, const tensor *x, int lead, int n, const int *axes, size_t count, span *inner,
+                     span *outer) {
+    int along[MODEL_MAX_RANK] = {0}, k; size_t strides[MODEL_MAX_RANK], s = 1;
+    for (k = 0; k < n; k++) {
+        int axis = axes[k] < 0 ? axes[k] + x->rank : axes[k];
+        if (axis < 0 || axis >= x->rank) return fail(a, MODEL_ERR_SHAPE);
+        if (axis < lead) return fail(a, MODEL_ERR_UNSUPPORTED);
+        along[axis] = 1;
+    }
+    for (k = x->rank - 1; k >= 0; k--) { strides[k] = s; s *= (size_t)x->shape[k]; }
+    inner->rank = outer->rank = 0; inner->count = outer->count = 1;
+    for (k = 0; k < x->rank; k++) span_add(along[k] ? inner : outer, x->shape[k], strides[k]);
+    if (count && inner->count != count) return fail(a, MODEL_ERR_SHAPE);
     return 1;
 }
 
-static tensor batch_norm(arena *a, tensor x, int axis, const float *gamma, const float *beta, const float *mean,
-                         const float *var, float eps) {
-    tensor y = tlike(a, &x, x.shape[x.rank - 1]); int f = x.shape[x.rank - 1], j; size_t i;
-    if (!last_axis(a, &x, axis) || !y.data) return y;
-    for (i = 0; i < tsize(&x); i += (size_t)f)
-        for (j = 0; j < f; j++) {
-            float inv = 1.0f / sqrtf(var[j] + eps);
-            if (gamma) inv = inv * gamma[j];
-            y.data[i + j] = x.data[i + j] * inv + (beta ? beta[j] - mean[j] * inv : -mean[j] * inv);
-        }
+static tensor batch_norm(arena *a, tensor x, int lead, int n, const int *axes, int count, const float *gamma,
+                         const float *beta, const float *mean, const float *var, float eps) {
+    tensor y = tnew(a, x.rank, x.shape); span in, out; size_t p, o;
+    if (!over_axes(a, &x, lead, n, axes, (size_t)count, &in, &out) || !y.data) return y;
+    for (p = 0; p < in.count; p++) {
+        size_t at = span_at(&in, p);
+        float inv = 1.0f / sqrtf(var[p] + eps), shift;
+        if (gamma) inv = inv * gamma[p];
+        shift = beta ? beta[p] - mean[p] * inv : -mean[p] * inv;
+        for (o = 0; o < out.count; o++) { size_t i = at + span_at(&out, o); y.data[i] = x.data[i] * inv + shift; }
+    }
     return y;
 }
 
-static tensor layer_norm(arena *a, tensor x, int axis, const float *gamma, const float *beta, float eps, int rms) {
-    tensor y = tlike(a, &x, x.shape[x.rank - 1]); int f = x.shape[x.rank - 1], j; size_t i;
-    if (!last_axis(a, &x, axis) || !y.data) return y;
-    for (i = 0; i < tsize(&x); i += (size_t)f) {
-        const float *v = x.data + i; float mean = 0.0f, var = 0.0f, inv;
-        for (j = 0; j < f; j++) mean += v[j];
-        mean /= (float)f;
-        for (j = 0; j < f; j++) var += (v[j] - mean) * (v[j] - mean);
-        inv = 1.0f / sqrtf(var / (float)f + eps);
-        for (j = 0; j < f; j++) {
-            float g = gamma ? inv * gamma[j] : inv;
-            y.data[i + j] = rms ? v[j] * g : v[j] * g + ((beta ? beta[j] : 0.0f) - mean * g);
+/* rms (LayerNormalization rms_scaling): x / sqrt(variance + eps) * gamma, no centring, as Keras 3;
+   the sums in double */
+static tensor layer_norm(arena *a, tensor x, int lead, int n, const int *axes, int count, const float *gamma,
+                         const float *beta, float eps, int rms) {
+    tensor y = tnew(a, x.rank, x.shape); span in, out; size_t p, o;
+    if (!over_axes(a, &x, lead, n, axes, (size_t)count, &in, &out) || !y.data) return y;
+    for (o = 0; o < out.count; o++) {
+        size_t base = span_at(&out, o); double sum = 0.0, squares = 0.0; float mean, inv;
+        for (p = 0; p < in.count; p++) sum += x.data[base + span_at(&in, p)];
+        mean = (float)(sum / (double)in.count);
+        for (p = 0; p < in.count; p++) { double d = x.data[base + span_at(&in, p)] - mean; squares += d * d; }
+        inv = 1.0f / sqrtf((float)(squares / (double)in.count) + eps);
+        for (p = 0; p < in.count; p++) {
+            size_t i = base + span_at(&in, p); float v = x.data[i], g = gamma ? inv * gamma[p] : inv;
+            y.data[i] = rms ? v * g : v * g + ((beta ? beta[p] : 0.0f) - mean * g);
         }
     }
+    return y;
+}
+
+/* y = x * values (multiply) or x + values, values broadcast numpy-style onto x: the generator gives the
+   axes (from the end) where they are not 1 and their sizes (n 0: one number); y may be x */
+static void broadcast_apply(arena *a, tensor *y, const tensor *x, int lead, int n, const int *axes, const int *dims,
+                            const float *values, int multiply) {
+    span in, out; size_t p, o, count = 1; int k;
+    for (k = 0; k < n; k++) {
+        int axis = axes[k] + x->rank;
+        if (axis < 0 || x->shape[axis] != dims[k]) { fail(a, MODEL_ERR_SHAPE); return; }
+        count *= (size_t)dims[k];
+    }
+    if (!over_axes(a, x, lead, n, axes, count, &in, &out) || !y->data) return;
+    for (p = 0; p < in.count; p++) {
+        size_t at = span_at(&in, p); float w = values[p];
+        for (o = 0; o < out.count; o++) {
+            size_t i = at + span_at(&out, o);
+            y->data[i] = multiply ? x->data[i] * w : x->data[i] + w;
+        }
+    }
+}
+
+/* RMSNormalization: x / sqrt(mean(x^2) + eps) over the axes (the sum in double), then * scale broadcast
+   numpy-style (Keras 3 multiplies by it as stored, [sizes along the sorted axes], without placing it on the axes) */
+static tensor rms_norm(arena *a, tensor x, int lead, int n, const int *axes, int sn, const int *saxes,
+                       const int *sdims, const float *scale, float eps) {
+    tensor y = tnew(a, x.rank, x.shape); span in, out; size_t p, o;
+    if (!over_axes(a, &x, lead, n, axes, 0, &in, &out) || !y.data) return y;
+    for (o = 0; o < out.count; o++) {
+        size_t base = span_at(&out, o); double squares = 0.0; float inv;
+        for (p = 0; p < in.count; p++) { double v = x.data[base + span_at(&in, p)]; squares += v * v; }
+        inv = 1.0f / sqrtf((float)(squares / (double)in.count) + eps);
+        for (p = 0; p < in.count; p++) { size_t i = base + span_at(&in, p); y.data[i] = x.data[i] * inv; }
+    }
+    if (scale) broadcast_apply(a, &y, &y, lead, sn, saxes, sdims, scale, 1);
+    return y;
+}
+
+/* Softmax over every position along the axes at once (Keras: one axis, or several jointly) */
+static tensor softmax_axes(arena *a, tensor x, int lead, int n, const int *axes) {
+    tensor y = tnew(a, x.rank, x.shape); span in, out; size_t p, o;
+    if (!over_axes(a, &x, lead, n, axes, 0, &in, &out) || !y.data) return y;
+    for (o = 0; o < out.count; o++) {
+        size_t base = span_at(&out, o); float top = -INFINITY; double sum = 0.0;
+        for (p = 0; p < in.count; p++) { float v = x.data[base + span_at(&in, p)]; top = v > top ? v : top; }
+        for (p = 0; p < in.count; p++) sum += expf(x.data[base + span_at(&in, p)] - top);
+        for (p = 0; p < in.count; p++) {
+            size_t i = base + span_at(&in, p);
+            y.data[i] = (float)(expf(x.data[i] - top) / sum);
+        }
+    }
+    return y;
+}
+
+/* Rescaling: x * scale + offset; the product is rounded before the sum, as Keras */
+static tensor rescale(arena *a, tensor x, int lead, int sn, const int *saxes, const int *sdims, const float *scale,
+                      int on, const int *oaxes, const int *odims, const float *offset) {
+    tensor y = tnew(a, x.rank, x.shape);
+    broadcast_apply(a, &y, &x, lead, sn, saxes, sdims, scale, 1);
+    broadcast_apply(a, &y, &y, lead, on, oaxes, odims, offset, 0);
     return y;
 }
 
@@ -594,16 +697,22 @@ static tensor flatten(tensor x) {
     return y;
 }
 
-static tensor permute3(arena *a, tensor x) {  /* Permute((2, 1)) of [batch, p, q] */
-    int n[3], b, i, j; tensor y;
-    n[0] = x.shape[0]; n[1] = x.shape[2]; n[2] = x.shape[1];
-    y = tnew(a, 3, n);
-    if (x.rank != 3) { fail(a, MODEL_ERR_SHAPE); return y; }
+/* Permute(dims): output axis k + 1 is input axis dims[k] (the batch axis stays first) */
+static tensor permute(arena *a, tensor x, int n, const int *dims) {
+    int shape[MODEL_MAX_RANK], k; size_t strides[MODEL_MAX_RANK], s = 1, i, count; span source; tensor y;
+    for (k = x.rank - 1; k >= 0; k--) { strides[k] = s; s *= (size_t)x.shape[k]; }
+    source.rank = x.rank; source.count = 1;
+    for (k = 0; k < x.rank; k++) {
+        int from = k == 0 ? 0 : (k - 1 < n ? dims[k - 1] : 0);
+        from = from >= 0 && from < x.rank ? from : 0;
+        shape[k] = x.shape[from]; source.n[k] = x.shape[from]; source.stride[k] = strides[from];
+        source.count *= (size_t)x.shape[from];
+    }
+    y = tnew(a, x.rank, shape);
+    if (n != x.rank - 1) { fail(a, MODEL_ERR_SHAPE); return y; }
     if (!y.data) return y;
-    for (b = 0; b < n[0]; b++)
-        for (i = 0; i < n[1]; i++)
-            for (j = 0; j < n[2]; j++)
-                y.data[((size_t)b * n[1] + i) * n[2] + j] = x.data[((size_t)b * n[2] + j) * n[1] + i];
+    count = source.count;
+    for (i = 0; i < count; i++) y.data[i] = x.data[span_at(&source, i)];
     return y;
 }
 

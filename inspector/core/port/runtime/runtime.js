@@ -485,37 +485,121 @@ function maskOnes(m) {
   return { data: new Float32Array(m.data.length).fill(1), shape: m.shape.slice() };
 }
 
-function lastAxis(x, axis) {
-  if ((axis < 0 ? axis + x.shape.length : axis) !== x.shape.length - 1) fail("normalization over a non-last axis");
+// ---- layers over chosen axes: the elements of x split into the positions along `axes` (inner, row-major
+// over the sorted axes: the index of a parameter per position, as Keras stores it) and along the other axes
+// (outer); an element is at outer[o] + inner[p]. The first `lead` axes are the batch (and time in
+// TimeDistributed): no parameter or reduction reaches them ----
+
+// the offsets of every position along `dims` (ascending axes), row-major
+function offsets(shape, strides, dims) {
+  let out = [0];
+  for (const d of dims) {
+    const next = [];
+    for (const o of out) for (let i = 0; i < shape[d]; i++) next.push(o + i * strides[d]);
+    out = next;
+  }
+  return Int32Array.from(out);
 }
 
-function batchNorm(x, axis, gamma, beta, mean, variance, eps) {
-  lastAxis(x, axis);
-  const f = last(x), y = like(x, f);
-  for (let i = 0; i < x.data.length; i += f) {
-    for (let j = 0; j < f; j++) {
-      let inv = Math.fround(1 / Math.sqrt(Math.fround(variance[j] + Math.fround(eps))));
-      if (gamma) inv = Math.fround(inv * gamma[j]);
-      y.data[i + j] = x.data[i + j] * inv + (beta ? beta[j] - mean[j] * inv : -mean[j] * inv);
+// [inner, outer]; count (if not 0): the parameters per position, which must be the positions along the axes
+function overAxes(x, lead, axes, count, what) {
+  const rank = x.shape.length, along = new Array(rank).fill(false), strides = new Array(rank);
+  for (const a of axes) {
+    const axis = a < 0 ? a + rank : a;
+    if (axis < lead || axis >= rank) fail(`${what}: axis ${a} of a tensor of shape ${x.shape} is not a feature axis`);
+    along[axis] = true;
+  }
+  for (let k = rank - 1, s = 1; k >= 0; s *= x.shape[k], k--) strides[k] = s;
+  const all = [...x.shape.keys()];
+  const inner = offsets(x.shape, strides, all.filter((k) => along[k]));
+  if (count && inner.length !== count) fail(`${what}: ${count} parameters for ${inner.length} positions (shape ${x.shape})`);
+  return [inner, offsets(x.shape, strides, all.filter((k) => !along[k]))];
+}
+
+function batchNorm(x, lead, n, axes, count, gamma, beta, mean, variance, eps) {
+  const [inner, outer] = overAxes(x, lead, axes, count, "batch normalization"), y = tensor(x.shape.slice());
+  for (let p = 0; p < inner.length; p++) {
+    let inv = Math.fround(1 / Math.sqrt(Math.fround(variance[p] + Math.fround(eps))));
+    if (gamma) inv = Math.fround(inv * gamma[p]);
+    const shift = beta ? beta[p] - mean[p] * inv : -mean[p] * inv;
+    for (let o = 0; o < outer.length; o++) {
+      const i = outer[o] + inner[p];
+      y.data[i] = x.data[i] * inv + shift;
     }
   }
   return y;
 }
 
-function layerNorm(x, axis, gamma, beta, eps, rms) {
-  lastAxis(x, axis);
-  const f = last(x), y = like(x, f);
-  for (let i = 0; i < x.data.length; i += f) {
+// rms (LayerNormalization rms_scaling): x / sqrt(variance + eps) * gamma, no centring, as Keras 3
+function layerNorm(x, lead, n, axes, count, gamma, beta, eps, rms) {
+  const [inner, outer] = overAxes(x, lead, axes, count, "layer normalization"), y = tensor(x.shape.slice());
+  const f = inner.length, v = x.data;
+  for (let o = 0; o < outer.length; o++) {
+    const base = outer[o];
     let mean = 0, variance = 0;
-    for (let j = 0; j < f; j++) mean += x.data[i + j];
+    for (let p = 0; p < f; p++) mean += v[base + inner[p]];
     mean /= f;
-    for (let j = 0; j < f; j++) variance += (x.data[i + j] - mean) ** 2;
+    for (let p = 0; p < f; p++) variance += (v[base + inner[p]] - mean) ** 2;
     const inv = 1 / Math.sqrt(variance / f + eps);
-    for (let j = 0; j < f; j++) {
-      const g = gamma ? inv * gamma[j] : inv;
-      y.data[i + j] = rms ? x.data[i + j] * g : x.data[i + j] * g + ((beta ? beta[j] : 0) - mean * g);
+    for (let p = 0; p < f; p++) {
+      const i = base + inner[p], g = gamma ? inv * gamma[p] : inv;
+      y.data[i] = rms ? v[i] * g : v[i] * g + ((beta ? beta[p] : 0) - mean * g);
     }
   }
+  return y;
+}
+
+// RMSNormalization: x / sqrt(mean(x^2) + eps) over the axes, then * scale broadcast numpy-style (Keras 3
+// multiplies by it as stored, [sizes along the sorted axes], without placing it on the axes)
+function rmsNorm(x, lead, n, axes, sn, saxes, sdims, scale, eps) {
+  const [inner, outer] = overAxes(x, lead, axes, 0, "RMS normalization"), y = tensor(x.shape.slice());
+  const f = inner.length, v = x.data;
+  for (let o = 0; o < outer.length; o++) {
+    const base = outer[o];
+    let squares = 0;
+    for (let p = 0; p < f; p++) squares += v[base + inner[p]] ** 2;
+    const inv = Math.fround(1 / Math.sqrt(Math.fround(squares / f) + eps));
+    for (let p = 0; p < f; p++) y.data[base + inner[p]] = v[base + inner[p]] * inv;
+  }
+  if (scale) broadcastApply(y, y, lead, saxes, sdims, scale, true);
+  return y;
+}
+
+// Softmax over every position along the axes at once (Keras: one axis, or several jointly)
+function softmaxAxes(x, lead, n, axes) {
+  const [inner, outer] = overAxes(x, lead, axes, 0, "softmax"), y = tensor(x.shape.slice());
+  const f = inner.length, v = x.data;
+  for (let o = 0; o < outer.length; o++) {
+    const base = outer[o];
+    let top = -Infinity, sum = 0;
+    for (let p = 0; p < f; p++) top = Math.max(top, v[base + inner[p]]);
+    for (let p = 0; p < f; p++) sum += Math.exp(v[base + inner[p]] - top);
+    for (let p = 0; p < f; p++) y.data[base + inner[p]] = Math.exp(v[base + inner[p]] - top) / sum;
+  }
+  return y;
+}
+
+// y = x * values (multiply) or x + values, values broadcast numpy-style onto x: the generator gives the
+// axes (from the end) where they are not 1 and their sizes (none: one number); y may be x
+function broadcastApply(y, x, lead, axes, dims, values, multiply) {
+  for (let k = 0; k < axes.length; k++) {
+    if (x.shape[x.shape.length + axes[k]] !== dims[k]) fail(`[${dims}] does not broadcast onto ${x.shape}`);
+  }
+  const [inner, outer] = overAxes(x, lead, axes, values.length, "broadcast");
+  for (let p = 0; p < inner.length; p++) {
+    const w = values[p];
+    for (let o = 0; o < outer.length; o++) {
+      const i = outer[o] + inner[p];
+      y.data[i] = multiply ? x.data[i] * w : x.data[i] + w;
+    }
+  }
+}
+
+// Rescaling: x * scale + offset; the product is rounded to float32 before the sum, as in Keras
+function rescale(x, lead, sn, saxes, sdims, scale, on, oaxes, odims, offset) {
+  const y = tensor(x.shape.slice());
+  broadcastApply(y, x, lead, saxes, sdims, scale, true);
+  broadcastApply(y, y, lead, oaxes, odims, offset, false);
   return y;
 }
 
@@ -529,11 +613,15 @@ function reshaped(x, rank, tail) {
 
 const flatten = (x) => ({ data: x.data, shape: [x.shape[0], x.data.length / x.shape[0]] });
 
-function permute3(x) {
-  const [B, p, q] = x.shape, y = tensor([B, q, p]);
-  for (let b = 0; b < B; b++) for (let i = 0; i < q; i++) for (let j = 0; j < p; j++) {
-    y.data[(b * q + i) * p + j] = x.data[(b * p + j) * q + i];
-  }
+// Permute(dims): output axis k + 1 is input axis dims[k] (the batch axis stays first)
+function permute(x, n, dims) {
+  const rank = x.shape.length;
+  if (n !== rank - 1) fail(`permute: dims ${dims} for a tensor of shape ${x.shape}`);
+  const order = [0, ...dims], strides = new Array(rank);
+  for (let k = rank - 1, s = 1; k >= 0; s *= x.shape[k], k--) strides[k] = s;
+  const shape = order.map((a) => x.shape[a]), y = tensor(shape);
+  const source = offsets(shape, order.map((a) => strides[a]), [...shape.keys()]);
+  for (let i = 0; i < source.length; i++) y.data[i] = x.data[source[i]];
   return y;
 }
 
