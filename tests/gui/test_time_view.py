@@ -11,8 +11,9 @@ from PyQt6.QtCore import QPointF, Qt
 
 from inspector.core.analysis.per_step import PerStep
 from inspector.core.engine import run
-from inspector.gui.time.figures import MASK_RGBA, MASKED_BAR_COLOUR
+from inspector.gui.time.figures import MASKED_BAR_COLOUR
 from inspector.gui.time.view import TimeView
+from inspector.gui.widgets.heatmaps import MASK_RGBA
 from inspector.gui.workers.opening import load_document
 from inspector.reference import seeded_inputs
 

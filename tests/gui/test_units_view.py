@@ -125,16 +125,21 @@ def test_every_units_plot_exports_as_a_png_with_data(qtbot, tmp_path: Path) -> N
         assert (has_marks(path) if "saturation" in path.name else is_drawn(path)), path.name
 
 
+def _shown_beside(qtbot, other, width: int):
+    """Another view on the same state, shown (it draws when seen)."""
+    qtbot.addWidget(other)
+    other.resize(width, 900)
+    other.show()
+    return other
+
+
 def test_the_time_view_follows_the_unit_order_and_keeps_unit_numbers(qtbot, view: UnitsView) -> None:
     from PyQt6.QtCore import QPointF
 
     from inspector.gui.time.view import TimeView
 
     state = view.state
-    time_view = TimeView(state)
-    qtbot.addWidget(time_view)
-    time_view.resize(1200, 900)
-    time_view.show()
+    time_view = _shown_beside(qtbot, TimeView(state), 1200)
     view.table.horizontalHeader().sectionClicked.emit(view.table.names.index("mean |h|"))
     order = state.unit_order(state.layer_name, state.direction)
     assert order is not None and not order.is_natural
@@ -169,10 +174,7 @@ def test_the_weights_view_follows_the_unit_order_on_the_unit_axes(qtbot, view: U
     from inspector.gui.weights.view import WeightsView
 
     state = view.state
-    weights = WeightsView(state)
-    qtbot.addWidget(weights)
-    weights.resize(1400, 900)
-    weights.show()
+    weights = _shown_beside(qtbot, WeightsView(state), 1400)
     view.table.horizontalHeader().sectionClicked.emit(view.table.names.index("std h"))
     order = state.unit_order(state.layer_name, state.direction)
     cell = state.layer.directions()[state.direction]

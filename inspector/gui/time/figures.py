@@ -15,12 +15,11 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
 
 from inspector.core.analysis.time_quantities import DIVERGING, SEQUENTIAL, Quantity
-from inspector.gui.widgets.heatmaps import TITLE_SIZE, colormap, heatmap_plot, plain_numbers, set_label
+from inspector.gui.widgets.heatmaps import TITLE_SIZE, colormap, heatmap_plot, mask_veil, plain_numbers, set_label
 from inspector.gui.widgets.plot_item import new_plot
 from inspector.gui.widgets.plot_pool import item_at, plot_at, prune, release, stock
 
 SEQUENTIAL_MAP = "viridis"  # closed gate dark, open gate bright
-MASK_RGBA = (150, 150, 150, 190)  # masked steps: grey veil over the heatmap column
 BAR_COLOUR, MASKED_BAR_COLOUR = "#3b6ea8", "#b0b0b0"
 CURSOR_PEN = pg.mkPen("#e8175d", width=2)
 UNIT_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
@@ -126,7 +125,7 @@ def _draw_row(layout: pg.GraphicsLayout, series: Quantity, row: int, mask: np.nd
     image.setRect(QRectF(-0.5, -0.5, steps, units))
     image.setColorMap(colour_map_of(series))
     plot.addItem(image)
-    overlay = _mask_overlay(plot, mask, units)
+    overlay = mask_veil(plot, mask, units)
     cursor = pg.InfiniteLine(0, angle=90, pen=CURSOR_PEN, movable=False)
     plot.addItem(cursor)
     marks = pg.ScatterPlotItem(symbol="t2", size=12, pen=pg.mkPen("k", width=0.5))  # ▶ at picked units
@@ -151,18 +150,6 @@ def _frame_heatmap(plot: pg.PlotItem, series: Quantity, steps: int, units: int, 
     set_label(plot, "left", "unit")
     set_label(plot, "bottom", "time step" if last else "")
 
-
-def _mask_overlay(plot: pg.PlotItem, mask: np.ndarray, units: int) -> pg.ImageItem | None:
-    """Masked steps (the layer skipped them) under a grey veil: one RGBA image row stretched over all units."""
-    if not mask.size or mask.all():
-        return None
-    rgba = np.zeros((1, mask.size, 4), np.uint8)
-    rgba[0, ~mask] = MASK_RGBA
-    overlay = pg.ImageItem(rgba, axisOrder="row-major")
-    overlay.setRect(QRectF(-0.5, -0.5, mask.size, units))
-    overlay.setZValue(5)
-    plot.addItem(overlay)
-    return overlay
 
 
 def _bars(layout: pg.GraphicsLayout, series: Quantity, row: int, heatmap: pg.PlotItem, last: bool,

@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PyQt6.QtWidgets import QGraphicsItem
 
 from inspector.core.analysis.time_quantities import Quantity
-from inspector.gui.time.figures import CURSOR_PEN, MASK_RGBA
-from inspector.gui.widgets.heatmaps import TITLE_SIZE, plain_numbers, set_label
+from inspector.gui.time.figures import CURSOR_PEN
+from inspector.gui.widgets.heatmaps import MASK_RGBA, TITLE_SIZE, plain_numbers, set_label
 from inspector.gui.widgets.plot_pool import item_at, plot_at, prune
 
 QUANTITY_COLOURS = {

@@ -19,7 +19,15 @@ from inspector.core.analysis.time_quantities import SEQUENTIAL, scale_of, symmet
 from inspector.core.model.canonical import Layer
 from inspector.core.units.ordering import UnitOrder
 from inspector.core.units.statistics import DirectionUnits
-from inspector.gui.widgets.heatmaps import TITLE_SIZE, CellAxis, colormap, heatmap_plot, plain_numbers, set_label
+from inspector.gui.widgets.heatmaps import (
+    TITLE_SIZE,
+    CellAxis,
+    colormap,
+    heatmap_plot,
+    mask_veil,
+    plain_numbers,
+    set_label,
+)
 from inspector.gui.widgets.plain import shown_html
 from inspector.gui.widgets.plot_item import new_plot
 from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
@@ -27,7 +35,6 @@ from inspector.gui.widgets.plot_pool import colour_bar_at, plot_at, prune
 SEQUENTIAL_MAP = "viridis"
 CURSOR_PEN = pg.mkPen("#e8175d", width=2)
 REGION_BRUSH = pg.mkBrush(255, 200, 0, 60)
-MASK_RGBA = (150, 150, 150, 190)
 DOT, PICKED = pg.mkBrush(59, 110, 168, 150), pg.mkBrush("#d62728")
 LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
@@ -86,7 +93,7 @@ def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: Uni
     image.setRect(QRectF(-0.5, -0.5, steps, units))
     image.setColorMap(pg.colormap.get(SEQUENTIAL_MAP) if sequential else colormap())
     plot.addItem(image)
-    _mask_veil(plot, mask, units)
+    mask_veil(plot, mask, units)
     selection = None
     if with_region:
         start, stop = region or (0, min(steps, 1))
@@ -113,16 +120,6 @@ def draw_units_heatmap(layout: pg.GraphicsLayout, values: np.ndarray, order: Uni
     _colour_bar(layout, image, levels, sequential, title.split(" ·")[0])
     return HeatmapFigure(plot, image, selection, cursor, marks, order)
 
-
-def _mask_veil(plot: pg.PlotItem, mask: np.ndarray, units: int) -> None:
-    if not mask.size or mask.all():
-        return
-    rgba = np.zeros((1, mask.size, 4), np.uint8)
-    rgba[0, ~mask] = MASK_RGBA
-    veil = pg.ImageItem(rgba, axisOrder="row-major")
-    veil.setRect(QRectF(-0.5, -0.5, mask.size, units))
-    veil.setZValue(5)
-    plot.addItem(veil)
 
 
 def _colour_bar(layout: pg.GraphicsLayout, image: pg.ImageItem, levels: tuple[float, float], sequential: bool,

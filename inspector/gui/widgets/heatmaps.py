@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
+from PyQt6.QtCore import QRectF
 
 from inspector.gui.widgets.plot_item import new_plot
 
 pg.setConfigOptions(background="w", foreground="k", antialias=True)
 COLORMAP_NAME = "CET-D1"  # blue (negative) - white (0) - red (positive)
 NAN_BACKGROUND = "#9a9a9a"  # NaN and Inf weights are transparent: they show this grey
+MASK_RGBA = (150, 150, 150, 190)  # masked time steps: a grey veil over their heatmap column
 TITLE_SIZE = "9pt"
 
 
@@ -53,3 +56,17 @@ def set_label(plot: pg.PlotItem, axis: str, text: str) -> None:
         plot.setLabel(axis, text)
     else:
         plot.showLabel(axis, False)
+
+
+def mask_veil(plot: pg.PlotItem, mask: np.ndarray, units: int) -> pg.ImageItem | None:
+    """Masked steps (the layer skipped them) of a time x unit heatmap under a grey veil: one RGBA image row
+    stretched over all units; None when no step is masked."""
+    if not mask.size or mask.all():
+        return None
+    rgba = np.zeros((1, mask.size, 4), np.uint8)
+    rgba[0, ~mask] = MASK_RGBA
+    veil = pg.ImageItem(rgba, axisOrder="row-major")
+    veil.setRect(QRectF(-0.5, -0.5, mask.size, units))
+    veil.setZValue(5)
+    plot.addItem(veil)
+    return veil

@@ -104,13 +104,19 @@ def test_positions_decide_for_legacy_weights_whatever_the_names(tmp_path: Path) 
     np.testing.assert_allclose(run(model, x).outputs[0], expected, atol=ATOL, rtol=0)
 
 
-def test_weights_of_another_network_are_refused_in_one_line(tmp_path: Path) -> None:
+def _architecture_without_head(folder: Path) -> Path:
+    """The tf 2.15 functional model's architecture with its Dense head taken off: a network with fewer layers."""
     config = json.loads(Path(f"{stem('functional', 'tf215')}.json").read_text())
     body = config["config"]
     body["layers"] = [layer for layer in body["layers"] if layer["config"]["name"] != "head"]
     body["output_layers"] = [["both_ways", 0, 0]]
-    path = tmp_path / "no_head.json"
+    path = folder / "no_head.json"
     path.write_text(json.dumps(config))
+    return path
+
+
+def test_weights_of_another_network_are_refused_in_one_line(tmp_path: Path) -> None:
+    path = _architecture_without_head(tmp_path)
     with pytest.raises(UnsupportedModel, match=r"holds weights for 3 layers .* architecture has 2 layers") as info:
         open_model(f"{stem('functional', 'tf215')}.legacy.h5", path)
     assert "\n" not in str(info.value)
@@ -160,12 +166,7 @@ def test_a_weights_store_of_another_network_is_refused_in_one_line() -> None:
 
 
 def test_a_weights_store_with_an_extra_layer_is_refused(tmp_path: Path) -> None:
-    config = json.loads(Path(f"{stem('functional', 'tf215')}.json").read_text())
-    body = config["config"]
-    body["layers"] = [layer for layer in body["layers"] if layer["config"]["name"] != "head"]
-    body["output_layers"] = [["both_ways", 0, 0]]
-    path = tmp_path / "no_head.json"
-    path.write_text(json.dumps(config))
+    path = _architecture_without_head(tmp_path)
     with pytest.raises(UnsupportedModel, match="holds weights under layers/dense that no layer"):
         open_model(f"{stem('functional', 'tf215')}.weights.h5", path)
 
